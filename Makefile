@@ -1,0 +1,52 @@
+# Waypoint. `make run` to try it with demo data; `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test check lint format bench clean
+
+$(BIN)/activate: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+assets/build/.stamp: package.json package-lock.json scripts/build_assets.sh $(wildcard assets/src/*)
+	scripts/build_assets.sh
+	touch $@
+
+setup: $(BIN)/activate assets/build/.stamp
+
+run: setup
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) seed_demo
+	@echo "Waypoint is at http://$(HOST):$(PORT)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(MANAGE) makemigrations --check --dry-run
+
+check: lint
+	$(BIN)/pytest -q -m "not browser"
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: setup
+	scripts/bench.sh
+
+clean:
+	rm -rf $(VENV) node_modules assets/build var

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    KEY_WORKER = "key_worker", "Key worker (clinical nurse specialist)"
+    HELPLINE_NURSE = "helpline_nurse", "Helpline / acute oncology nurse"
+    ONCOLOGIST = "oncologist", "Oncologist"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    ADMIN = "admin", "Administrator"
+
+
+CLINICAL_ROLES = frozenset({Role.KEY_WORKER, Role.HELPLINE_NURSE, Role.ONCOLOGIST})
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they may do (see ``accounts.policies``)."""
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+    work_phone = models.CharField(max_length=32, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = self.get_full_name().strip()
+        return full or self.username
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 digest is stored; the token is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"

@@ -1,0 +1,64 @@
+"""Permissions, and the roles that hold them. Anything not granted here is denied.
+
+Record-level checks (which patients an actor may see) live in each resource's policy module,
+e.g. ``waypoint.registry.policies``; they start from these permissions.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from waypoint.accounts.models import Role, User
+
+
+class Permission(enum.StrEnum):
+    VIEW_TEAM_PATIENTS = "view_team_patients"
+    SEARCH_ORGANISATION_PATIENTS = "search_organisation_patients"  # with a recorded reason
+    VIEW_OWN_RECORD = "view_own_record"
+    EDIT_OWN_CONTACT_DETAILS = "edit_own_contact_details"
+    REGISTER_PATIENT = "register_patient"
+    EDIT_TEAM_PATIENTS = "edit_team_patients"
+    ASSIGN_KEY_WORKER = "assign_key_worker"
+    BULK_REASSIGN_KEY_WORKER = "bulk_reassign_key_worker"
+    ARRANGE_COVER = "arrange_cover"
+    VIEW_AGGREGATES = "view_aggregates"
+    SEARCH_AUDIT = "search_audit"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.PATIENT: frozenset({Permission.VIEW_OWN_RECORD, Permission.EDIT_OWN_CONTACT_DETAILS}),
+    Role.KEY_WORKER: frozenset(
+        {
+            Permission.VIEW_TEAM_PATIENTS,
+            Permission.REGISTER_PATIENT,
+            Permission.EDIT_TEAM_PATIENTS,
+            Permission.ASSIGN_KEY_WORKER,
+            Permission.ARRANGE_COVER,
+        }
+    ),
+    Role.ONCOLOGIST: frozenset(
+        {
+            Permission.VIEW_TEAM_PATIENTS,
+            Permission.REGISTER_PATIENT,
+            Permission.EDIT_TEAM_PATIENTS,
+            Permission.ASSIGN_KEY_WORKER,
+        }
+    ),
+    Role.HELPLINE_NURSE: frozenset(
+        {Permission.SEARCH_ORGANISATION_PATIENTS, Permission.REGISTER_PATIENT}
+    ),
+    Role.SERVICE_MANAGER: frozenset(
+        {
+            Permission.VIEW_AGGREGATES,
+            Permission.BULK_REASSIGN_KEY_WORKER,
+            Permission.ARRANGE_COVER,
+        }
+    ),
+    Role.ADMIN: frozenset({Permission.SEARCH_AUDIT, Permission.VIEW_AGGREGATES}),
+}
+
+
+def has_permission(actor: User | None, permission: Permission) -> bool:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    return permission in ROLE_PERMISSIONS.get(actor.role, frozenset())

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from waypoint.accounts.models import User
+from waypoint.core.models import TimeStampedModel
+
+ods_code_validator = RegexValidator(
+    r"^[A-Z0-9]{3,10}$", "An ODS code is 3 to 10 capital letters or digits."
+)
+
+
+class Organisation(TimeStampedModel):
+    """A provider organisation (an NHS trust or hospital), identified by its ODS code."""
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(max_length=10, unique=True, validators=[ods_code_validator])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+
+class Team(TimeStampedModel):
+    """A breast care team. Its numbers are what a patient is told to call."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    in_hours_phone = models.CharField(max_length=32)
+    in_hours_description = models.CharField(
+        max_length=120, default="Monday to Friday, 9am to 5pm"
+    )
+    out_of_hours_phone = models.CharField(
+        max_length=32, help_text="24-hour acute oncology line for out of hours."
+    )
+    email = models.EmailField(blank=True)
+    members = models.ManyToManyField(User, through="TeamMembership", related_name="teams")
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    is_lead = models.BooleanField(default=False)
+    joined_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
+class KeyWorkerAssignment(models.Model):
+    """One period during which a clinician is a patient's named key worker.
+
+    Invariant (database-enforced): at most one open assignment per patient. The history is kept:
+    an assignment is ended, never deleted.
+    """
+
+    patient = models.ForeignKey(
+        "registry.Patient", on_delete=models.PROTECT, related_name="key_worker_assignments"
+    )
+    key_worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    start_reason = models.CharField(max_length=300)
+    end_reason = models.CharField(max_length=300, blank=True)
+    assigned_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="assignments_made"
+    )
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="assignments_ended", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_key_worker_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["key_worker"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_current_by_worker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_worker} for patient {self.patient_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class Cover(TimeStampedModel):
+    """Another clinician answers for an absent key worker's patients between two dates (inclusive)."""
+
+    absent_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="absences")
+    cover_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="covers_given")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200, default="Annual leave")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="covers_arranged")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="cover_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(absent_user=F("cover_user")), name="cover_by_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cover_user} covers {self.absent_user} {self.starts_on}–{self.ends_on}"

@@ -1,0 +1,1 @@
+"""Pure care-team rules: no Django, no database, no clock."""

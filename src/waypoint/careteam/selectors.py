@@ -1,0 +1,235 @@
+"""Care-team reads: who to contact, caseloads, the unassigned worklist, aggregate counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+
+from waypoint.accounts.models import Role, User
+from waypoint.careteam.models import Cover, KeyWorkerAssignment, Team, TeamMembership
+from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
+from waypoint.registry.models import Patient
+
+
+@dataclass(frozen=True)
+class PatientContact:
+    """Whom the person should contact, honouring cover: what every 'who to contact' shows."""
+
+    key_worker: User | None
+    key_worker_since: dt.datetime | None
+    covering: User | None
+    cover_until: dt.date | None
+    team: Team
+
+    @property
+    def contact_person(self) -> User | None:
+        return self.covering or self.key_worker
+
+
+def active_covers_query(day: dt.date) -> QuerySet[Cover]:
+    return Cover.objects.filter(cancelled_at__isnull=True, starts_on__lte=day, ends_on__gte=day)
+
+
+def covers_by_absent_user(user_ids: set[int], day: dt.date) -> dict[int, Cover]:
+    if not user_ids:
+        return {}
+    covers = (
+        active_covers_query(day)
+        .filter(absent_user_id__in=user_ids)
+        .select_related("cover_user")
+        .order_by("starts_on", "id")
+    )
+    return {cover.absent_user_id: cover for cover in covers}
+
+
+def current_assignment(patient: Patient) -> KeyWorkerAssignment | None:
+    prefetched = getattr(patient, "current_assignments", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return (
+        KeyWorkerAssignment.objects.filter(patient=patient, ended_at__isnull=True)
+        .select_related("key_worker")
+        .first()
+    )
+
+
+def contact_for_patient(
+    patient: Patient, *, day: dt.date, covers: dict[int, Cover] | None = None
+) -> PatientContact:
+    assignment = current_assignment(patient)
+    key_worker = assignment.key_worker if assignment else None
+    cover = None
+    if key_worker is not None:
+        lookup = covers if covers is not None else covers_by_absent_user({key_worker.pk}, day)
+        cover = lookup.get(key_worker.pk)
+    return PatientContact(
+        key_worker=key_worker,
+        key_worker_since=assignment.started_at if assignment else None,
+        covering=cover.cover_user if cover else None,
+        cover_until=cover.ends_on if cover else None,
+        team=patient.team,
+    )
+
+
+def assignment_history(patient: Patient) -> QuerySet[KeyWorkerAssignment]:
+    return KeyWorkerAssignment.objects.filter(patient=patient).select_related(
+        "key_worker", "assigned_by", "ended_by"
+    )
+
+
+def key_worker_candidates(team: Team, *, day: dt.date) -> list[Candidate]:
+    members = (
+        User.objects.filter(memberships__team=team, role=Role.KEY_WORKER, is_active=True)
+        .annotate(
+            caseload=Count("assignments", filter=Q(assignments__ended_at__isnull=True)),
+            on_leave=Exists(active_covers_query(day).filter(absent_user=OuterRef("pk"))),
+        )
+        .order_by("last_name", "first_name", "id")
+    )
+    return [
+        Candidate(user_id=u.pk, name=u.display_name, caseload=u.caseload, on_leave=u.on_leave)
+        for u in members
+    ]
+
+
+def key_worker_suggestion(patient: Patient, *, day: dt.date) -> Suggestion | None:
+    return suggest_key_worker(key_worker_candidates(patient.team, day=day))
+
+
+def registry_patients() -> QuerySet[Patient]:
+    """People living with secondary breast cancer: a metastatic diagnosis, alive."""
+    return Patient.objects.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
+
+
+def _has_current_key_worker() -> Exists:
+    return Exists(
+        KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
+    )
+
+
+def unassigned_queryset(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Living registry patients with no current key worker, longest waiting first.
+
+    Waiting starts at T0, or when their last key worker's assignment ended if that is later.
+    """
+    return (
+        patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
+        .filter(~_has_current_key_worker())
+        .annotate(
+            last_assignment_ended=Cast(
+                Max("key_worker_assignments__ended_at"), output_field=DateField()
+            )
+        )
+        .annotate(
+            waiting_since=Greatest(
+                F("metastatic_diagnosed_on"),
+                Coalesce(F("last_assignment_ended"), F("metastatic_diagnosed_on")),
+            )
+        )
+        .order_by("waiting_since", "id")
+    )
+
+
+def caseload_queryset(
+    patients: QuerySet[Patient], *, actor: User, scope: str, day: dt.date
+) -> QuerySet[Patient]:
+    """``mine``: the actor's own key-worker patients and those they cover today; ``team``: all
+    registry patients of the actor's teams (``patients`` is already scoped by policy)."""
+    living = patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
+    if scope == "team":
+        return living
+    covered_ids = active_covers_query(day).filter(cover_user=actor).values("absent_user_id")
+    return living.filter(
+        Exists(
+            KeyWorkerAssignment.objects.filter(
+                patient=OuterRef("pk"), ended_at__isnull=True
+            ).filter(Q(key_worker=actor) | Q(key_worker_id__in=covered_ids))
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    team: Team
+    patients: int
+    unassigned: int
+    key_workers: list[tuple[User, int, bool]]
+
+
+def team_loads(teams: QuerySet[Team], *, day: dt.date) -> list[TeamLoad]:
+    """Aggregate counts only: what a service manager may see."""
+    team_list = list(
+        teams.annotate(
+            living=Count(
+                "patients",
+                filter=Q(
+                    patients__metastatic_diagnosed_on__isnull=False,
+                    patients__died_on__isnull=True,
+                ),
+            )
+        ).select_related("organisation")
+    )
+    unassigned_counts = dict(
+        unassigned_queryset(Patient.objects.filter(team__in=team_list))
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("id"))
+        .values_list("team_id", "n")
+    )
+    memberships = (
+        TeamMembership.objects.filter(
+            team__in=team_list, user__role=Role.KEY_WORKER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    loads = dict(
+        KeyWorkerAssignment.objects.filter(ended_at__isnull=True)
+        .values("key_worker_id")
+        .annotate(n=Count("id"))
+        .values_list("key_worker_id", "n")
+    )
+    on_leave = set(active_covers_query(day).values_list("absent_user_id", flat=True))
+    by_team: dict[int, list[tuple[User, int, bool]]] = {}
+    for membership in memberships:
+        by_team.setdefault(membership.team_id, []).append(
+            (membership.user, loads.get(membership.user_id, 0), membership.user_id in on_leave)
+        )
+    return [
+        TeamLoad(
+            team=team,
+            patients=team.living,  # type: ignore[attr-defined]  # annotated above
+            unassigned=unassigned_counts.get(team.pk, 0),
+            key_workers=by_team.get(team.pk, []),
+        )
+        for team in team_list
+    ]
+
+
+def teams_for_manager(actor: User) -> QuerySet[Team]:
+    org_ids = Team.objects.filter(memberships__user=actor).values("organisation_id")
+    return Team.objects.filter(organisation_id__in=org_ids)
+
+
+def covers_for_actor(actor: User, *, day: dt.date) -> QuerySet[Cover]:
+    """Current and future cover the actor is part of, or arranged within their teams."""
+    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
+    colleagues = TeamMembership.objects.filter(team_id__in=team_ids).values("user_id")
+    return (
+        Cover.objects.filter(cancelled_at__isnull=True, ends_on__gte=day)
+        .filter(Q(absent_user_id__in=colleagues) | Q(cover_user=actor) | Q(absent_user=actor))
+        .select_related("absent_user", "cover_user")
+        .distinct()
+    )

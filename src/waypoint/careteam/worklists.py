@@ -1,0 +1,261 @@
+"""Worklists and caseloads: reads of many patient records, each recorded in the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from waypoint.accounts.models import User
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record_many
+from waypoint.careteam import selectors
+from waypoint.careteam.models import Cover, KeyWorkerAssignment, Team
+from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
+from waypoint.core.errors import Forbidden, ValidationFailed
+from waypoint.core.pagination import paginate
+from waypoint.registry import policies
+from waypoint.registry.models import MetastaticSite, Patient
+from waypoint.registry.rules.codes import SITES_BY_CODE
+from waypoint.registry.selectors import with_display_relations
+
+
+@dataclass(frozen=True)
+class UnassignedRow:
+    patient: Patient
+    waiting_since: dt.date
+    days_waiting: int
+    overdue: bool
+    suggestion: Suggestion | None
+
+
+@dataclass(frozen=True)
+class UnassignedPage:
+    rows: list[UnassignedRow]
+    count: int
+    page: int
+    page_size: int
+    overdue_count: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def _require_team_view(actor: User) -> None:
+    if not has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+        raise Forbidden("This list is for the care team.")
+
+
+def _suggestions_for(teams: list[Team], day: dt.date) -> dict[int, list[Candidate]]:
+    return {team.pk: selectors.key_worker_candidates(team, day=day) for team in teams}
+
+
+@transaction.atomic
+def unassigned_worklist_open(
+    *, actor: User, day: dt.date, page: int = 1, page_size: int = 50
+) -> UnassignedPage:
+    _require_team_view(actor)
+    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
+    queryset = selectors.unassigned_queryset(policies.patients_for_actor(actor))
+    result = paginate(queryset.select_related("team"), page=page, page_size=page_size)
+    overdue_count = queryset.filter(
+        metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline)
+    ).count()
+    teams = {p.team_id: p.team for p in result.items}
+    candidates = _suggestions_for(list(teams.values()), day)
+    # Balance within the page: each suggestion counts the ones made before it.
+    loads: dict[int, dict[int, Candidate]] = {
+        team_id: {c.user_id: c for c in cands} for team_id, cands in candidates.items()
+    }
+    rows: list[UnassignedRow] = []
+    for patient in result.items:
+        waiting_since: dt.date = patient.waiting_since  # type: ignore[attr-defined]  # annotated
+        team_loads = loads.get(patient.team_id, {})
+        suggestion = suggest_key_worker(team_loads.values())
+        if suggestion is not None:
+            chosen = team_loads[suggestion.user_id]
+            team_loads[suggestion.user_id] = Candidate(
+                chosen.user_id, chosen.name, chosen.caseload + 1, chosen.on_leave
+            )
+        days = (day - waiting_since).days
+        rows.append(
+            UnassignedRow(
+                patient=patient,
+                waiting_since=waiting_since,
+                days_waiting=days,
+                overdue=(day - patient.metastatic_diagnosed_on).days > deadline  # type: ignore[operator]  # non-null here
+                if patient.metastatic_diagnosed_on
+                else False,
+                suggestion=suggestion,
+            )
+        )
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.LIST,
+        patient_ids=[p.pk for p in result.items],
+        object_type="Patient",
+        detail="unassigned worklist",
+    )
+    return UnassignedPage(
+        rows=rows,
+        count=result.count,
+        page=result.page,
+        page_size=result.page_size,
+        overdue_count=overdue_count,
+    )
+
+
+SORTS = {
+    "name": ("family_name", "given_name", "id"),
+    "-name": ("-family_name", "-given_name", "-id"),
+    "diagnosed": ("metastatic_diagnosed_on", "id"),
+    "-diagnosed": ("-metastatic_diagnosed_on", "-id"),
+    "age": ("-birth_date", "id"),
+    "-age": ("birth_date", "id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    scope: str = "mine"
+    q: str = ""
+    site: str = ""
+    key_worker: int | None = None
+    unassigned_only: bool = False
+    sort: str = "name"
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    patient: Patient
+    contact: selectors.PatientContact
+    sites: list[MetastaticSite]
+    age: int
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: list[CaseloadRow]
+    count: int
+    page: int
+    page_size: int
+    mine_count: int
+    team_count: int
+    unassigned_count: int
+    overdue_unassigned_count: int
+    filters: CaseloadFilters
+    key_workers: list[User] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> QuerySet[Patient]:
+    visible = policies.patients_for_actor(actor)
+    queryset = selectors.caseload_queryset(visible, actor=actor, scope=filters.scope, day=day)
+    text = filters.q.strip()
+    if text:
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            queryset = queryset.filter(nhs_number__startswith=digits)
+        else:
+            for word in text.split():
+                queryset = queryset.filter(
+                    Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
+                )
+    if filters.site:
+        queryset = queryset.filter(
+            Exists(
+                MetastaticSite.objects.filter(
+                    diagnosis__patient=OuterRef("pk"), site=filters.site
+                )
+            )
+        )
+    current = KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
+    if filters.key_worker is not None:
+        queryset = queryset.filter(Exists(current.filter(key_worker_id=filters.key_worker)))
+    if filters.unassigned_only:
+        queryset = queryset.filter(~Exists(current))
+    return queryset.order_by(*SORTS[filters.sort])
+
+
+@transaction.atomic
+def caseload_open(
+    *,
+    actor: User,
+    day: dt.date,
+    filters: CaseloadFilters,
+    page: int = 1,
+    page_size: int | None = None,
+) -> CaseloadPage:
+    _require_team_view(actor)
+    errors: dict[str, str] = {}
+    if filters.scope not in ("mine", "team"):
+        errors["scope"] = "mine or team"
+    if filters.sort not in SORTS:
+        errors["sort"] = f"one of {', '.join(SORTS)}"
+    if filters.site and filters.site not in SITES_BY_CODE:
+        errors["site"] = "unknown site"
+    if errors:
+        raise ValidationFailed("Those filters are not valid.", fields=errors)
+    size = page_size or settings.WAYPOINT_PAGE_SIZE
+    queryset = _caseload_queryset(actor, filters, day)
+    result = paginate(with_display_relations(queryset), page=page, page_size=size)
+    key_worker_ids = {
+        a.key_worker_id for p in result.items for a in getattr(p, "current_assignments", [])
+    }
+    covers: dict[int, Cover] = selectors.covers_by_absent_user(key_worker_ids, day)
+    rows = [
+        CaseloadRow(
+            patient=p,
+            contact=selectors.contact_for_patient(p, day=day, covers=covers),
+            sites=[s for d in p.secondaries.all() for s in d.sites.all()],
+            age=p.age_on(day),
+        )
+        for p in result.items
+    ]
+    visible = policies.patients_for_actor(actor)
+    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
+    unassigned = selectors.unassigned_queryset(visible).order_by()
+    counts = unassigned.aggregate(
+        total=Count("id", distinct=True),
+        overdue=Count(
+            "id",
+            distinct=True,
+            filter=Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline)),
+        ),
+    )
+    mine = selectors.caseload_queryset(visible, actor=actor, scope="mine", day=day).count()
+    team = selectors.caseload_queryset(visible, actor=actor, scope="team", day=day).count()
+    key_workers = list(
+        User.objects.filter(
+            memberships__team_id__in=policies.team_ids_for(actor), role="key_worker"
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.LIST,
+        patient_ids=[p.pk for p in result.items],
+        object_type="Patient",
+        detail="caseload",
+    )
+    return CaseloadPage(
+        rows=rows,
+        count=result.count,
+        page=result.page,
+        page_size=size,
+        mine_count=mine,
+        team_count=team,
+        unassigned_count=counts["total"] or 0,
+        overdue_unassigned_count=counts["overdue"] or 0,
+        filters=filters,
+        key_workers=key_workers,
+    )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from waypoint.core.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("waypoint.accounts.urls")),
+    path("", include("waypoint.careteam.urls")),
+    path("", include("waypoint.registry.urls")),
+    path("", include("waypoint.audit.urls")),
+    path("portal/", include("waypoint.portal.urls")),
+]

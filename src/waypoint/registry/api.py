@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Status, Query, Router, Schema
+from pydantic import Field
+
+from waypoint.core.http import access_reason, acting_user
+from waypoint.registry import services
+from waypoint.registry.models import Patient
+from waypoint.registry.schemas import (
+    CarerIn,
+    CarerOut,
+    PatientCreateIn,
+    PatientDetailOut,
+    PatientOut,
+    PatientPage,
+    PatientPatchIn,
+    PrimaryDiagnosisIn,
+    PrimaryDiagnosisOut,
+    SecondaryDiagnosisIn,
+    SecondaryDiagnosisOut,
+    SiteIn,
+)
+from waypoint.registry.selectors import patient_detail_queryset
+
+router = Router(tags=["patients"])
+
+
+class SearchParams(Schema):
+    q: str = Field(default="", max_length=100)
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=25, ge=1, le=200)
+    reason: str = Field(default="", max_length=300)
+
+
+def _detail(patient_id: int) -> PatientDetailOut:
+    patient = patient_detail_queryset(Patient.objects.filter(pk=patient_id)).get()
+    base = PatientOut.build(patient)
+    return PatientDetailOut(
+        **base.dict(),
+        primary_diagnoses=[PrimaryDiagnosisOut.from_orm(p) for p in patient.primaries.all()],
+        secondary_diagnoses=[SecondaryDiagnosisOut.build(s) for s in patient.secondaries.all()],
+        carers=[CarerOut.from_orm(c) for c in patient.carers.all()],
+    )
+
+
+@router.post("/patients", response={201: PatientDetailOut}, summary="Register a person")
+def create_patient(request: HttpRequest, payload: PatientCreateIn) -> Status[PatientDetailOut]:
+    patient = services.patient_register(
+        actor=acting_user(request),
+        nhs_number=payload.nhs_number,
+        given_name=payload.given_name,
+        family_name=payload.family_name,
+        birth_date=payload.birth_date,
+        sex=payload.sex,
+        team_id=payload.team,
+        postcode=payload.postcode,
+        address=payload.address,
+        phone=payload.phone,
+        email=payload.email,
+        preferred_contact_method=payload.preferred_contact_method,
+        identifiers=[services.IdentifierInput(i.system, i.value) for i in payload.identifiers],
+        reason=access_reason(request),
+    )
+    return Status(201, _detail(patient.pk))
+
+
+@router.get("/patients", response=PatientPage, summary="Search people you may see")
+def list_patients(request: HttpRequest, params: Query[SearchParams]) -> PatientPage:
+    page = services.patient_search(
+        actor=acting_user(request),
+        query=params.q,
+        reason=access_reason(request, params.reason),
+        page=params.page,
+        page_size=params.page_size,
+    )
+    return PatientPage(
+        items=[PatientOut.build(p, with_identifiers=False) for p in page.items],
+        count=page.count,
+        page=page.page,
+        pages=page.pages,
+    )
+
+
+@router.get("/patients/{patient_id}", response=PatientDetailOut, summary="One person's record")
+def get_patient(request: HttpRequest, patient_id: int, reason: str = "") -> PatientDetailOut:
+    patient = services.patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request, reason)
+    )
+    return _detail(patient.pk)
+
+
+@router.patch("/patients/{patient_id}", response=PatientDetailOut, summary="Change details")
+def patch_patient(
+    request: HttpRequest, patient_id: int, payload: PatientPatchIn
+) -> PatientDetailOut:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    services.patient_update(
+        actor=actor, patient=patient, changes=payload.dict(exclude_unset=True)
+    )
+    return _detail(patient.pk)
+
+
+@router.get(
+    "/patients/{patient_id}/secondary-diagnoses",
+    response=list[SecondaryDiagnosisOut],
+    summary="Metastatic diagnoses",
+)
+def list_secondary(
+    request: HttpRequest, patient_id: int, reason: str = ""
+) -> list[SecondaryDiagnosisOut]:
+    patient = services.patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request, reason)
+    )
+    detail = patient_detail_queryset(Patient.objects.filter(pk=patient.pk)).get()
+    return [SecondaryDiagnosisOut.build(s) for s in detail.secondaries.all()]
+
+
+@router.post(
+    "/patients/{patient_id}/secondary-diagnoses",
+    response={201: SecondaryDiagnosisOut},
+    summary="Record a metastatic diagnosis",
+)
+def create_secondary(
+    request: HttpRequest, patient_id: int, payload: SecondaryDiagnosisIn
+) -> Status[SecondaryDiagnosisOut]:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    sites = [
+        services.SiteInput(s) if isinstance(s, str) else services.SiteInput(s.code, s.detail)
+        for s in payload.sites
+    ]
+    diagnosis = services.secondary_diagnosis_record(
+        actor=actor,
+        patient=patient,
+        diagnosed_on=payload.diagnosed_on,
+        presentation=payload.presentation,
+        sites=sites,
+        er=payload.er,
+        pr=payload.pr,
+        her2=payload.her2,
+        receptors_assessed_on=payload.receptors_assessed_on,
+        biopsy_decision=payload.biopsy_decision,
+        biopsy_not_feasible_reason=payload.biopsy_not_feasible_reason,
+    )
+    return Status(201, SecondaryDiagnosisOut.build(diagnosis))
+
+
+@router.post(
+    "/patients/{patient_id}/primary-diagnoses",
+    response={201: PrimaryDiagnosisOut},
+    summary="Record the primary breast cancer",
+)
+def create_primary(
+    request: HttpRequest, patient_id: int, payload: PrimaryDiagnosisIn
+) -> Status[PrimaryDiagnosisOut]:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    primary = services.primary_diagnosis_record(actor=actor, patient=patient, **payload.dict())
+    return Status(201, PrimaryDiagnosisOut.from_orm(primary))
+
+
+@router.post(
+    "/patients/{patient_id}/carers", response={201: CarerOut}, summary="Add a consented carer"
+)
+def create_carer(request: HttpRequest, patient_id: int, payload: CarerIn) -> Status[CarerOut]:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    carer = services.carer_contact_add(actor=actor, patient=patient, **payload.dict())
+    return Status(201, CarerOut.from_orm(carer))
+
+
+__all__ = ["SiteIn", "router"]

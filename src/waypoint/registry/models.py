@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from waypoint.accounts.models import User
+from waypoint.core.models import TimeStampedModel
+from waypoint.registry.rules.codes import METASTATIC_SITES
+from waypoint.registry.rules.subtype import receptor_subtype
+
+NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+
+
+class Sex(models.TextChoices):
+    """FHIR AdministrativeGender."""
+
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+    POST = "post", "Letter"
+    PORTAL = "portal", "Waypoint portal"
+
+
+class ReceptorStatus(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Her2Status(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    LOW = "low", "Low (IHC 1+ or 2+ with negative ISH)"
+    NEGATIVE = "negative", "Negative (IHC 0)"
+    EQUIVOCAL = "equivocal", "Equivocal, awaiting ISH"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Laterality(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Both breasts"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Presentation(models.TextChoices):
+    DE_NOVO = "de_novo", "De novo (metastatic at first diagnosis)"
+    RECURRENCE = "recurrence", "Recurrence after earlier breast cancer"
+
+
+class BiopsyDecision(models.TextChoices):
+    DONE = "done", "Biopsy done"
+    NOT_FEASIBLE = "not_feasible", "Not feasible"
+    NOT_DECIDED = "not_decided", "Not yet decided"
+
+
+MetastaticSiteCode = models.TextChoices(  # type: ignore[misc]  # functional API
+    "MetastaticSiteCode", [(site.code, (site.code, site.label)) for site in METASTATIC_SITES]
+)
+
+
+class Patient(TimeStampedModel):
+    """A person living with (or treated for) breast cancer, in one team's care."""
+
+    nhs_number = models.CharField(
+        max_length=10, unique=True, null=True, blank=True, help_text="10 digits, validated."
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    postcode = models.CharField(max_length=10, blank=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact_method = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.PHONE
+    )
+    died_on = models.DateField(null=True, blank=True)
+    metastatic_diagnosed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="T0: the earliest secondary diagnosis date, kept by the registry services.",
+    )
+    team = models.ForeignKey("careteam.Team", on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patient_record",
+        help_text="The portal account of the person themself.",
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="patients_registered", null=True
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="patient_nhs_number_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(died_on__isnull=True) | Q(died_on__gte=F("birth_date")),
+                name="patient_died_after_birth",
+            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="patient_sex_valid"),
+        ]
+        indexes = [
+            models.Index(Lower("family_name"), "birth_date", name="patient_family_birth"),
+            models.Index(fields=["team", "died_on"], name="patient_team_alive"),
+            models.Index(fields=["metastatic_diagnosed_on"], name="patient_t0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_alive(self) -> bool:
+        return self.died_on is None
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class PatientIdentifier(models.Model):
+    """Identifiers other than the NHS number: hospital numbers, an imported record's MRN."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="identifiers")
+    system = models.CharField(max_length=255)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "value"], name="identifier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"
+
+
+class CarerContact(TimeStampedModel):
+    """A carer the person has consented to us contacting. No consent, no row."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="carers")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    consent_given_on = models.DateField()
+    consent_scope = models.CharField(
+        max_length=300, default="May be contacted about care and given updates"
+    )
+    consent_withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_withdrawn_on__isnull=True)
+                | Q(consent_withdrawn_on__gte=F("consent_given_on")),
+                name="carer_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class PrimaryDiagnosis(TimeStampedModel):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="primaries")
+    diagnosed_on = models.DateField()
+    laterality = models.CharField(max_length=10, choices=Laterality.choices)
+    er = models.CharField(max_length=10, choices=ReceptorStatus.choices)
+    pr = models.CharField(max_length=10, choices=ReceptorStatus.choices)
+    her2 = models.CharField(max_length=10, choices=Her2Status.choices)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["diagnosed_on"]
+
+    def __str__(self) -> str:
+        return f"Primary breast cancer ({self.laterality}) {self.diagnosed_on}"
+
+    @property
+    def subtype(self) -> str:
+        return receptor_subtype(self.er, self.pr, self.her2)
+
+
+class SecondaryDiagnosis(TimeStampedModel):
+    """A metastatic diagnosis (T0 for the care standards is the earliest one's ``diagnosed_on``)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="secondaries")
+    diagnosed_on = models.DateField()
+    presentation = models.CharField(max_length=12, choices=Presentation.choices)
+    # Receptor status of metastatic tissue, when biopsied (blank when not assessed).
+    er = models.CharField(max_length=10, choices=ReceptorStatus.choices, blank=True)
+    pr = models.CharField(max_length=10, choices=ReceptorStatus.choices, blank=True)
+    her2 = models.CharField(max_length=10, choices=Her2Status.choices, blank=True)
+    receptors_assessed_on = models.DateField(null=True, blank=True)
+    biopsy_decision = models.CharField(
+        max_length=14, choices=BiopsyDecision.choices, default=BiopsyDecision.NOT_DECIDED
+    )
+    biopsy_not_feasible_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["diagnosed_on", "id"]
+        verbose_name_plural = "secondary diagnoses"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(biopsy_decision=BiopsyDecision.NOT_FEASIBLE)
+                | ~Q(biopsy_not_feasible_reason=""),
+                name="secondary_not_feasible_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(presentation__in=Presentation.values),
+                name="secondary_presentation_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "diagnosed_on"], name="secondary_patient_on")]
+
+    def __str__(self) -> str:
+        return f"Secondary breast cancer diagnosed {self.diagnosed_on}"
+
+
+class MetastaticSite(models.Model):
+    diagnosis = models.ForeignKey(SecondaryDiagnosis, on_delete=models.CASCADE, related_name="sites")
+    site = models.CharField(max_length=24, choices=MetastaticSiteCode.choices)
+    snomed_code = models.CharField(max_length=18)
+    detail = models.CharField(max_length=200, blank=True, help_text="Body site, for 'other'.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagnosis", "site", "detail"], name="site_unique"),
+            models.CheckConstraint(
+                condition=Q(site__in=MetastaticSiteCode.values), name="site_code_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["site"], name="metastatic_site_code")]
+
+    def __str__(self) -> str:
+        return self.get_site_display()

@@ -1,0 +1,86 @@
+"""Who may see and change which patient records. Deny by default.
+
+One policy, two faces: ``patients_for_actor`` filters querysets and ``can_view_patient`` answers
+for one record, from the same rules, so a list and a detail page can never disagree.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from waypoint.accounts.models import User
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.careteam.models import Team, TeamMembership
+from waypoint.core.errors import ValidationFailed
+from waypoint.registry.models import Patient
+
+MIN_REASON_LENGTH = 5
+
+
+class ReasonRequired(ValidationFailed):
+    code = "reason_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Say why you need this record (for example, the caller's name and why they rang). "
+            "The reason is recorded.",
+            fields={"reason": f"required, at least {MIN_REASON_LENGTH} characters"},
+        )
+
+
+def team_ids_for(actor: User) -> QuerySet[TeamMembership, int]:
+    return TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True)
+
+
+def organisation_team_ids_for(actor: User) -> QuerySet[Team, int]:
+    org_ids = Team.objects.filter(memberships__user=actor).values_list("organisation_id", flat=True)
+    return Team.objects.filter(organisation_id__in=org_ids).values_list("id", flat=True)
+
+
+def needs_reason(actor: User) -> bool:
+    """Helpline nurses reach beyond their teams, so each such access carries a reason."""
+    return has_permission(actor, Permission.SEARCH_ORGANISATION_PATIENTS) and not has_permission(
+        actor, Permission.VIEW_TEAM_PATIENTS
+    )
+
+
+def patients_for_actor(actor: User, *, reason: str = "") -> QuerySet[Patient]:
+    base = Patient.objects.all()
+    if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+        return base.filter(team_id__in=team_ids_for(actor))
+    if has_permission(actor, Permission.SEARCH_ORGANISATION_PATIENTS):
+        if len(reason.strip()) < MIN_REASON_LENGTH:
+            raise ReasonRequired()
+        return base.filter(team_id__in=organisation_team_ids_for(actor))
+    if has_permission(actor, Permission.VIEW_OWN_RECORD):
+        return base.filter(user=actor)
+    return base.none()
+
+
+def can_view_patient(actor: User, patient: Patient, *, reason: str = "") -> bool:
+    try:
+        return patients_for_actor(actor, reason=reason).filter(pk=patient.pk).exists()
+    except ReasonRequired:
+        return False
+
+
+def can_edit_patient(actor: User, patient: Patient) -> bool:
+    if has_permission(actor, Permission.EDIT_TEAM_PATIENTS):
+        return TeamMembership.objects.filter(user=actor, team_id=patient.team_id).exists()
+    return False
+
+
+def can_edit_own_contact_details(actor: User, patient: Patient) -> bool:
+    return (
+        has_permission(actor, Permission.EDIT_OWN_CONTACT_DETAILS)
+        and patient.user_id is not None
+        and patient.user_id == actor.pk
+    )
+
+
+def teams_actor_may_register_into(actor: User) -> QuerySet[Team]:
+    if not has_permission(actor, Permission.REGISTER_PATIENT):
+        return Team.objects.none()
+    if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+        return Team.objects.filter(memberships__user=actor)
+    return Team.objects.filter(id__in=organisation_team_ids_for(actor))

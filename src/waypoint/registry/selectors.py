@@ -1,0 +1,86 @@
+"""Registry reads. Callers pass a queryset already scoped by ``policies.patients_for_actor``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from waypoint.careteam.models import KeyWorkerAssignment
+from waypoint.registry.models import MetastaticSite, Patient, SecondaryDiagnosis
+
+_DIGITS = re.compile(r"^[0-9 ]{10,12}$")
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_search_date(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007  # a date, no time
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search_queryset(queryset: QuerySet[Patient], *, query: str) -> QuerySet[Patient]:
+    """NHS number (with or without spaces), a birth date, or name words (prefix match on each)."""
+    text = query.strip()
+    if not text:
+        return with_display_relations(queryset)
+    if _DIGITS.match(text):
+        digits = text.replace(" ", "")
+        return with_display_relations(queryset.filter(nhs_number=digits))
+    condition = Q()
+    for word in text.split():
+        day = parse_search_date(word)
+        if day is not None:
+            condition &= Q(birth_date=day)
+        else:
+            condition &= Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
+    return with_display_relations(queryset.filter(condition))
+
+
+def with_display_relations(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Join what a patient row shows, so a list costs a fixed number of queries."""
+    return queryset.select_related("team").prefetch_related(
+        Prefetch(
+            "secondaries",
+            queryset=SecondaryDiagnosis.objects.prefetch_related(
+                Prefetch("sites", queryset=MetastaticSite.objects.order_by("id"))
+            ),
+        ),
+        "primaries",
+        Prefetch(
+            "key_worker_assignments",
+            queryset=KeyWorkerAssignment.objects.filter(ended_at__isnull=True).select_related(
+                "key_worker"
+            ),
+            to_attr="current_assignments",
+        ),
+    )
+
+
+def patient_detail_queryset(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    return with_display_relations(queryset).prefetch_related("identifiers", "carers")
+
+
+def current_receptors(patient: Patient) -> tuple[str, str, str, str]:
+    """(er, pr, her2, source): the latest metastatic result, else the primary's.
+
+    design/codes.md: receptor status can change between the primary and a metastasis; use the
+    latest metastatic result. Uses prefetched relations when present.
+    """
+    assessed = [s for s in patient.secondaries.all() if s.receptors_assessed_on and s.er]
+    if assessed:
+        latest = max(assessed, key=lambda s: s.receptors_assessed_on or dt.date.min)
+        return latest.er, latest.pr, latest.her2, "metastasis"
+    primaries = list(patient.primaries.all())
+    if primaries:
+        latest_primary = primaries[-1]
+        return latest_primary.er, latest_primary.pr, latest_primary.her2, "primary"
+    return "", "", "", ""
+
+
+def metastatic_sites(patient: Patient) -> list[MetastaticSite]:
+    return [site for diagnosis in patient.secondaries.all() for site in diagnosis.sites.all()]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from waypoint.accounts.models import User
+from waypoint.accounts.services import api_token_create
+from waypoint.core.testing import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+class ApiClient:
+    """Calls the JSON API with a bearer token, as an integration would."""
+
+    def __init__(self, user: User) -> None:
+        _, self.token = api_token_create(user=user)
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
+
+    def get(self, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.get("/api/v1" + path, **kwargs)  # type: ignore[arg-type]
+
+    def post(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+        )
+
+    def put(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.put(
+            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+        )
+
+    def patch(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.patch(
+            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+        )
+
+    def delete(self, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.delete("/api/v1" + path, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api_as():  # type: ignore[no-untyped-def]
+    return ApiClient
