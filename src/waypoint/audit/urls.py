@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from waypoint.audit import views
+
+urlpatterns = [path("audit/", views.audit_search, name="audit_search")]

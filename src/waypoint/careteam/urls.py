@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from waypoint.careteam import views
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("worklists/unassigned/", views.unassigned, name="unassigned"),
+    path("patients/<int:patient_id>/key-worker/", views.assign, name="assign_key_worker"),
+    path("cover/", views.covers, name="covers"),
+    path("cover/<int:cover_id>/cancel/", views.cover_cancel, name="cover_cancel"),
+    path("overview/", views.overview, name="overview"),
+]

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "waypoint.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "waypoint.config.urls"

@@ -28,3 +28,28 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class DomainErrorMiddleware:
+    """Turns domain errors raised in page views into Django's 404/403/400 responses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.views import defaults
+
+        from waypoint.core.errors import Forbidden, NotFound, WaypointError
+
+        if isinstance(exception, NotFound):
+            return defaults.page_not_found(request, Http404(exception.message))
+        if isinstance(exception, Forbidden):
+            return defaults.permission_denied(request, PermissionDenied(exception.message))
+        if isinstance(exception, WaypointError):
+            return defaults.bad_request(request, exception)
+        return None

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from waypoint.portal import views
+
+urlpatterns = [
+    path("", views.home, name="portal_home"),
+    path("access/", views.access, name="portal_access"),
+]

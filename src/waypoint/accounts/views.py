@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from waypoint.accounts.models import Role
+from waypoint.core.http import acting_user
+
+_HOME_BY_ROLE = {
+    Role.KEY_WORKER: "caseload",
+    Role.ONCOLOGIST: "caseload",
+    Role.HELPLINE_NURSE: "patient_search",
+    Role.SERVICE_MANAGER: "overview",
+    Role.ADMIN: "audit_search",
+    Role.PATIENT: "portal_home",
+}
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # AuthenticationForm's own
+        self.fields["username"].widget.attrs.update(
+            {"class": "nhsuk-input nhsuk-u-width-two-thirds", "autocomplete": "username"}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"class": "nhsuk-input nhsuk-u-width-two-thirds", "autocomplete": "current-password"}
+        )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(_HOME_BY_ROLE.get(acting_user(request).role, "login"))

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from waypoint.accounts.models import Role, User
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.careteam import selectors, services, worklists
+from waypoint.careteam.forms import AssignForm, BulkReassignForm, CaseloadFilterForm, CoverForm
+from waypoint.careteam.models import Team, TeamMembership
+from waypoint.core.errors import ValidationFailed, WaypointError
+from waypoint.core.forms import apply_service_errors
+from waypoint.core.http import acting_user
+from waypoint.core.views import permission_required
+from waypoint.registry.services import patient_get_for_update
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _key_workers_of(team_ids: object) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__team_id__in=team_ids, role=Role.KEY_WORKER, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS)
+def caseload(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    form = CaseloadFilterForm(request.GET or None)
+    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
+    form.fields["key_worker"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+        ("", "Anyone"),
+        *[(u.pk, u.display_name) for u in _key_workers_of(team_ids)],
+    ]
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    default_scope = "mine" if actor.role == Role.KEY_WORKER else "team"
+    filters = worklists.CaseloadFilters(
+        scope=data.get("scope") or default_scope,
+        q=data.get("q") or "",
+        site=data.get("site") or "",
+        key_worker=data.get("key_worker"),
+        unassigned_only=bool(data.get("unassigned")),
+        sort=data.get("sort") or "name",
+    )
+    page = worklists.caseload_open(
+        actor=actor, day=timezone.localdate(), filters=filters, page=_page_number(request)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "careteam/caseload.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS)
+def unassigned(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    today = timezone.localdate()
+    page = worklists.unassigned_worklist_open(actor=actor, day=today, page=_page_number(request))
+    team_ids = {row.patient.team_id for row in page.rows}
+    options: dict[int, list[User]] = {
+        team_id: _key_workers_of([team_id]) for team_id in team_ids
+    }
+    rows = [
+        {"row": row, "options": options.get(row.patient.team_id, [])} for row in page.rows
+    ]
+    return render(
+        request,
+        "careteam/unassigned.html",
+        {
+            "page": page,
+            "rows": rows,
+            "can_assign": has_permission(actor, Permission.ASSIGN_KEY_WORKER),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.ASSIGN_KEY_WORKER)
+def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = patient_get_for_update(actor=actor, patient_id=patient_id)
+    form = AssignForm(request.POST)
+    form.fields["user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+        (u.pk, u.display_name) for u in _key_workers_of([patient.team_id])
+    ]
+    back = request.POST.get("next") or reverse("patient_detail", args=[patient.pk])
+    if not back.startswith("/"):
+        back = reverse("patient_detail", args=[patient.pk])
+    if form.is_valid():
+        try:
+            assignment = services.keyworker_assign(
+                actor=actor,
+                patient=patient,
+                key_worker_id=form.cleaned_data["user"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as exc:
+            messages.error(request, f"Not assigned: {'; '.join(exc.fields.values()) or exc}")
+        else:
+            messages.success(
+                request,
+                f"{assignment.key_worker.display_name} is now {patient.full_name}'s key worker.",
+            )
+    else:
+        messages.error(request, "Not assigned: choose a key worker and give a reason.")
+    return redirect(back)
+
+
+def _cover_choices(actor: User) -> tuple[list[User], list[User]]:
+    if actor.role == Role.SERVICE_MANAGER:
+        teams = selectors.teams_for_manager(actor)
+        staff = list(
+            User.objects.filter(memberships__team__in=teams, is_active=True)
+            .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        return [u for u in staff if u.role == Role.KEY_WORKER], staff
+    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
+    colleagues = list(
+        User.objects.filter(memberships__team_id__in=team_ids, is_active=True)
+        .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
+        .exclude(pk=actor.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    return [actor], colleagues
+
+
+@permission_required(Permission.ARRANGE_COVER)
+def covers(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    absent_choices, cover_choices = _cover_choices(actor)
+    form = CoverForm(request.POST or None)
+    form.fields["absent_user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+        (u.pk, u.display_name) for u in absent_choices
+    ]
+    form.fields["cover_user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+        (u.pk, u.display_name) for u in cover_choices
+    ]
+    if request.method == "POST" and form.is_valid():
+        try:
+            cover = services.cover_arrange(actor=actor, **form.cleaned_data)
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{cover.cover_user.display_name} covers {cover.absent_user.display_name}'s "
+                "patients for those dates.",
+            )
+            return redirect("covers")
+    current = selectors.covers_for_actor(actor, day=timezone.localdate())
+    return render(request, "careteam/covers.html", {"form": form, "covers": current})
+
+
+@require_POST
+@permission_required(Permission.ARRANGE_COVER)
+def cover_cancel(request: HttpRequest, cover_id: int) -> HttpResponse:
+    services.cover_cancel(actor=acting_user(request), cover_id=cover_id)
+    messages.success(request, "Cover cancelled.")
+    return redirect("covers")
+
+
+@permission_required(Permission.VIEW_AGGREGATES)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Counts only: a service manager never sees a patient's details here."""
+    actor = acting_user(request)
+    today = timezone.localdate()
+    teams = Team.objects.all() if actor.role == Role.ADMIN else selectors.teams_for_manager(actor)
+    loads = selectors.team_loads(teams, day=today)
+    form = None
+    if has_permission(actor, Permission.BULK_REASSIGN_KEY_WORKER):
+        form = BulkReassignForm(request.POST or None)
+        key_workers = [kw for load in loads for kw, _, _ in load.key_workers]
+        unique = {u.pk: u for u in key_workers}
+        form.fields["from_user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            (u.pk, u.display_name) for u in unique.values()
+        ]
+        form.fields["to_user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", "Share across the team"),
+            *[(u.pk, u.display_name) for u in unique.values()],
+        ]
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.keyworker_bulk_reassign(
+                    actor=actor,
+                    from_user_id=form.cleaned_data["from_user"],
+                    to_user_id=form.cleaned_data["to_user"],
+                    reason=form.cleaned_data["reason"],
+                    day=today,
+                )
+            except WaypointError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"{moved} people moved to a new key worker.")
+                return redirect("overview")
+    totals = {
+        "patients": sum(load.patients for load in loads),
+        "unassigned": sum(load.unassigned for load in loads),
+    }
+    return render(
+        request, "careteam/overview.html", {"loads": loads, "form": form, "totals": totals}
+    )

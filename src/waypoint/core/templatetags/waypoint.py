@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import template
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from waypoint.accounts.models import Role
+from waypoint.registry.rules.nhs_number import format_nhs_number
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool
+
+
+_NAV: dict[str, list[tuple[str, str]]] = {
+    Role.KEY_WORKER: [
+        ("Caseload", "caseload"),
+        ("Unassigned", "unassigned"),
+        ("Find a person", "patient_search"),
+        ("Cover", "covers"),
+    ],
+    Role.ONCOLOGIST: [
+        ("Caseload", "caseload"),
+        ("Unassigned", "unassigned"),
+        ("Find a person", "patient_search"),
+    ],
+    Role.HELPLINE_NURSE: [("Find a person", "patient_search"), ("Register a person", "patient_new")],
+    Role.SERVICE_MANAGER: [("Overview", "overview"), ("Cover", "covers")],
+    Role.ADMIN: [("Audit trail", "audit_search"), ("Overview", "overview"), ("Admin", "admin:index")],
+    Role.PATIENT: [("Home", "portal_home"), ("Who has seen my record", "portal_access")],
+}
+
+
+@register.simple_tag
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    role = getattr(request.user, "role", "")
+    items = []
+    for text, name in _NAV.get(role, []):
+        href = reverse(name)
+        items.append(NavItem(text=text, href=href, current=request.path.startswith(href)))
+    return items
+
+
+@register.filter
+def nhs_number(value: str | None) -> str:
+    return format_nhs_number(value) if value else "Not recorded"
+
+
+@register.filter
+def uk_date(value: dt.date | dt.datetime | None) -> str:
+    """23 November 2026 (design/ux.md: dates in UK format)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def uk_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
+
+
+@register.filter
+def tel(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit() or ch == "+")

@@ -1,0 +1,46 @@
+"""The patient's own pages. A patient only ever reaches their own record."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from waypoint.accounts.policies import Permission
+from waypoint.audit.selectors import access_log_for_patient
+from waypoint.careteam.selectors import contact_for_patient
+from waypoint.core.errors import NotFound
+from waypoint.core.http import acting_user
+from waypoint.core.pagination import paginate
+from waypoint.core.views import permission_required
+from waypoint.registry.models import Patient
+from waypoint.registry.services import patient_open
+
+
+def _own_patient(request: HttpRequest) -> Patient:
+    actor = acting_user(request)
+    own = Patient.objects.filter(user=actor).values_list("pk", flat=True).first()
+    if own is None:
+        raise NotFound("There is no record linked to this account yet.")
+    return patient_open(actor=actor, patient_id=own)
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def home(request: HttpRequest) -> HttpResponse:
+    patient = _own_patient(request)
+    contact = contact_for_patient(patient, day=timezone.localdate())
+    return render(request, "portal/home.html", {"patient": patient, "contact": contact})
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def access(request: HttpRequest) -> HttpResponse:
+    patient = _own_patient(request)
+    contact = contact_for_patient(patient, day=timezone.localdate())
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    page = paginate(access_log_for_patient(patient), page=page_number, page_size=50)
+    return render(
+        request, "portal/access.html", {"patient": patient, "contact": contact, "page": page}
+    )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+
+from waypoint.core.forms import NhsDateInput, NhsForm
+from waypoint.registry.models import (
+    BiopsyDecision,
+    ContactMethod,
+    Her2Status,
+    Presentation,
+    ReceptorStatus,
+    Sex,
+)
+from waypoint.registry.rules.codes import METASTATIC_SITES
+
+
+class SearchForm(NhsForm):
+    q = forms.CharField(
+        max_length=100,
+        required=False,
+        label="NHS number, name or date of birth",
+        help_text="For example 943 476 5919, Smith, or Jane Smith 17/05/1960.",
+    )
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why you need to look (recorded)",
+        help_text="For example: caller Jane Smith rang the helpline about a fever.",
+    )
+
+
+class PatientForm(NhsForm):
+    nhs_number = forms.CharField(
+        max_length=20,
+        required=False,
+        label="NHS number (if known)",
+        help_text="10 digits. Leave blank if the person is not registered with the NHS.",
+    )
+    given_name = forms.CharField(max_length=100, label="First name")
+    family_name = forms.CharField(max_length=100, label="Last name")
+    birth_date = forms.DateField(widget=NhsDateInput(), label="Date of birth")
+    sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
+    team = forms.TypedChoiceField(choices=[], coerce=int, label="Team")
+    postcode = forms.CharField(max_length=10, required=False, label="Postcode")
+    phone = forms.CharField(max_length=32, required=False, label="Phone")
+    email = forms.EmailField(required=False, label="Email")
+    preferred_contact_method = forms.ChoiceField(
+        choices=ContactMethod.choices, label="How they prefer to be contacted"
+    )
+
+
+def _blank_choice(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class SecondaryDiagnosisForm(NhsForm):
+    diagnosed_on = forms.DateField(widget=NhsDateInput(), label="Date of secondary diagnosis")
+    presentation = forms.ChoiceField(choices=Presentation.choices, label="Presentation")
+    sites = forms.MultipleChoiceField(
+        choices=[(s.code, s.label) for s in METASTATIC_SITES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Where has it spread?",
+        help_text="Select all that apply.",
+    )
+    other_site = forms.CharField(
+        max_length=200, required=False, label="If other, which body site?"
+    )
+    er = forms.ChoiceField(
+        choices=_blank_choice(ReceptorStatus.choices, "Not assessed"),
+        required=False,
+        label="ER of metastatic tissue",
+    )
+    pr = forms.ChoiceField(
+        choices=_blank_choice(ReceptorStatus.choices, "Not assessed"),
+        required=False,
+        label="PR of metastatic tissue",
+    )
+    her2 = forms.ChoiceField(
+        choices=_blank_choice(Her2Status.choices, "Not assessed"),
+        required=False,
+        label="HER2 of metastatic tissue",
+    )
+    receptors_assessed_on = forms.DateField(
+        widget=NhsDateInput(), required=False, label="Date of the receptor result"
+    )
+    biopsy_decision = forms.ChoiceField(choices=BiopsyDecision.choices, label="Biopsy of a metastasis")
+    biopsy_not_feasible_reason = forms.CharField(
+        max_length=300, required=False, label="If not feasible, why?"
+    )

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from waypoint.accounts.models import Role, User
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.audit.selectors import access_log_for_patient
+from waypoint.careteam import selectors as careteam_selectors
+from waypoint.core.errors import WaypointError
+from waypoint.core.forms import apply_service_errors
+from waypoint.core.http import acting_user
+from waypoint.core.pagination import Page
+from waypoint.core.views import permission_required
+from waypoint.registry import policies, services
+from waypoint.registry.forms import PatientForm, SearchForm, SecondaryDiagnosisForm
+from waypoint.registry.models import Patient
+from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
+from waypoint.registry.selectors import current_receptors, patient_detail_queryset
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
+def search(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    asks_reason = policies.needs_reason(actor)
+    form = SearchForm(request.GET or None)
+    if not asks_reason:
+        del form.fields["reason"]
+    result: Page[Patient] | None = None
+    reason = ""
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        reason = form.cleaned_data.get("reason", "") or ""
+        try:
+            result = services.patient_search(
+                actor=actor, query=form.cleaned_data["q"], reason=reason
+            )
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "form": form,
+            "result": result,
+            "reason_query": urlencode({"reason": reason}) if reason else "",
+            "can_register": has_permission(actor, Permission.REGISTER_PATIENT),
+        },
+    )
+
+
+@permission_required(Permission.REGISTER_PATIENT)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    actor = acting_user(request)
+    form = PatientForm(request.POST or None, initial={"preferred_contact_method": "phone"})
+    teams = policies.teams_actor_may_register_into(actor).exclude(
+        memberships__user__role=Role.HELPLINE_NURSE
+    )
+    form.fields["team"].choices = [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]  # ChoiceField
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            patient = services.patient_register(
+                actor=actor,
+                nhs_number=data["nhs_number"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                team_id=data["team"],
+                postcode=data["postcode"],
+                phone=data["phone"],
+                email=data["email"],
+                preferred_contact_method=data["preferred_contact_method"],
+                reason="Registered in Waypoint",
+            )
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{patient.full_name} is registered.")
+            if policies.can_edit_patient(actor, patient):
+                return redirect("patient_detail", patient.pk)
+            query = urlencode({"reason": f"Registered {patient.full_name} during a call"})
+            return redirect(f"/patients/{patient.pk}/?{query}")
+    return render(request, "registry/patient_new.html", {"form": form})
+
+
+def _options_for_assign(patient: Patient) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__team_id=patient.team_id, role=Role.KEY_WORKER, is_active=True
+        ).order_by("last_name", "first_name")
+    )
+
+
+@permission_required(
+    Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS
+)
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    reason = request.GET.get("reason", "")[:300]
+    try:
+        opened = services.patient_open(actor=actor, patient_id=patient_id, reason=reason)
+    except policies.ReasonRequired:
+        return render(request, "registry/reason.html", {"patient_id": patient_id}, status=403)
+    patient = patient_detail_queryset(Patient.objects.filter(pk=opened.pk)).get()
+    today = timezone.localdate()
+    contact = careteam_selectors.contact_for_patient(patient, day=today)
+    er, pr, her2, receptor_source = current_receptors(patient)
+    can_assign = has_permission(
+        actor, Permission.ASSIGN_KEY_WORKER
+    ) and policies.can_edit_patient(actor, patient)
+    suggestion = (
+        careteam_selectors.key_worker_suggestion(patient, day=today)
+        if can_assign and contact.key_worker is None
+        else None
+    )
+    return render(
+        request,
+        "registry/patient_detail.html",
+        {
+            "patient": patient,
+            "age": patient.age_on(today),
+            "contact": contact,
+            "history": careteam_selectors.assignment_history(patient),
+            "access_log": access_log_for_patient(patient)[:20],
+            "receptors": {"er": er, "pr": pr, "her2": her2, "source": receptor_source},
+            "subtype": SUBTYPE_LABELS[receptor_subtype(er, pr, her2)] if er else "Not known",
+            "can_edit": policies.can_edit_patient(actor, patient),
+            "can_assign": can_assign,
+            "assign_options": _options_for_assign(patient) if can_assign else [],
+            "suggestion": suggestion,
+        },
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def secondary_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    form = SecondaryDiagnosisForm(request.POST or None, initial={"biopsy_decision": "not_decided"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sites = [
+            services.SiteInput(code, data["other_site"] if code == "other" else "")
+            for code in data["sites"]
+        ]
+        try:
+            services.secondary_diagnosis_record(
+                actor=actor,
+                patient=patient,
+                diagnosed_on=data["diagnosed_on"],
+                presentation=data["presentation"],
+                sites=sites,
+                er=data["er"],
+                pr=data["pr"],
+                her2=data["her2"],
+                receptors_assessed_on=data["receptors_assessed_on"],
+                biopsy_decision=data["biopsy_decision"],
+                biopsy_not_feasible_reason=data["biopsy_not_feasible_reason"],
+            )
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Secondary diagnosis recorded.")
+            return redirect("patient_detail", patient.pk)
+    return render(request, "registry/secondary_new.html", {"form": form, "patient": patient})
