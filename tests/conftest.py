@@ -8,6 +8,15 @@ from waypoint.accounts.services import api_token_create
 from waypoint.core.testing import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Argon2 is deliberately slow; tests of anything but hashing use a fast hasher.
+
+    tests/accounts/test_passwords.py checks the production configuration itself.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
@@ -20,22 +29,31 @@ class ApiClient:
         _, self.token = api_token_create(user=user)
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
 
-    def get(self, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
-        return self.client.get("/api/v1" + path, **kwargs)  # type: ignore[arg-type]
+    def get(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        return self.client.get("/api/v1" + path, data=data, **kwargs)  # type: ignore[arg-type]
 
     def post(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
         return self.client.post(
-            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+            "/api/v1" + path,
+            data=data,
+            content_type="application/json",
+            **kwargs,  # type: ignore[arg-type]
         )
 
     def put(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
         return self.client.put(
-            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+            "/api/v1" + path,
+            data=data,
+            content_type="application/json",
+            **kwargs,  # type: ignore[arg-type]
         )
 
     def patch(self, path: str, data: object = None, **kwargs: object):  # type: ignore[no-untyped-def]
         return self.client.patch(
-            "/api/v1" + path, data=data, content_type="application/json", **kwargs  # type: ignore[arg-type]
+            "/api/v1" + path,
+            data=data,
+            content_type="application/json",
+            **kwargs,  # type: ignore[arg-type]
         )
 
     def delete(self, path: str, **kwargs: object):  # type: ignore[no-untyped-def]

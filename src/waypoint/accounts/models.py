@@ -6,8 +6,8 @@ from django.db import models
 
 class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
-    KEY_WORKER = "key_worker", "Key worker (clinical nurse specialist)"
-    HELPLINE_NURSE = "helpline_nurse", "Helpline / acute oncology nurse"
+    KEY_WORKER = "key_worker", "Key worker, clinical nurse specialist"
+    HELPLINE_NURSE = "helpline_nurse", "Helpline or acute oncology nurse"
     ONCOLOGIST = "oncologist", "Oncologist"
     SERVICE_MANAGER = "service_manager", "Service manager"
     ADMIN = "admin", "Administrator"

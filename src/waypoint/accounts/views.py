@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from waypoint.accounts.models import Role
 from waypoint.core.http import acting_user
 
-_HOME_BY_ROLE = {
+_HOME_BY_ROLE: dict[str, str] = {
     Role.KEY_WORKER: "caseload",
     Role.ONCOLOGIST: "caseload",
     Role.HELPLINE_NURSE: "patient_search",

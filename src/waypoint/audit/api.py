@@ -69,9 +69,7 @@ class AuditQuery(Schema):
     response=AuditPage,
     summary="Who has seen or changed this record",
 )
-def access_log(
-    request: HttpRequest, patient_id: int, page: int = 1, reason: str = ""
-) -> AuditPage:
+def access_log(request: HttpRequest, patient_id: int, page: int = 1, reason: str = "") -> AuditPage:
     patient = patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request, reason)
     )

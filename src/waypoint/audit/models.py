@@ -48,4 +48,6 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}"
+        )

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Status, Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waypoint.accounts.models import User
@@ -75,7 +75,9 @@ class KeyWorkerPut(Schema):
 
 def _key_worker_out(request: HttpRequest, patient_id: int, reason: str) -> KeyWorkerOut:
     actor = acting_user(request)
-    patient = patient_open(actor=actor, patient_id=patient_id, reason=access_reason(request, reason))
+    patient = patient_open(
+        actor=actor, patient_id=patient_id, reason=access_reason(request, reason)
+    )
     today = timezone.localdate()
     contact = selectors.contact_for_patient(patient, day=today)
     history = selectors.assignment_history(patient)

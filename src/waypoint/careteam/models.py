@@ -31,9 +31,7 @@ class Team(TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
     in_hours_phone = models.CharField(max_length=32)
-    in_hours_description = models.CharField(
-        max_length=120, default="Monday to Friday, 9am to 5pm"
-    )
+    in_hours_description = models.CharField(max_length=120, default="Monday to Friday, 9am to 5pm")
     out_of_hours_phone = models.CharField(
         max_length=32, help_text="24-hour acute oncology line for out of hours."
     )
@@ -80,9 +78,7 @@ class KeyWorkerAssignment(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     start_reason = models.CharField(max_length=300)
     end_reason = models.CharField(max_length=300, blank=True)
-    assigned_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="assignments_made"
-    )
+    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments_made")
     ended_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="assignments_ended", null=True, blank=True
     )
@@ -117,7 +113,7 @@ class KeyWorkerAssignment(models.Model):
 
 
 class Cover(TimeStampedModel):
-    """Another clinician answers for an absent key worker's patients between two dates (inclusive)."""
+    """Another clinician answers for an absent key worker's patients, both dates inclusive."""
 
     absent_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="absences")
     cover_user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="covers_given")

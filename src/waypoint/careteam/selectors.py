@@ -114,9 +114,7 @@ def registry_patients() -> QuerySet[Patient]:
 
 
 def _has_current_key_worker() -> Exists:
-    return Exists(
-        KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
-    )
+    return Exists(KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True))
 
 
 def unassigned_queryset(patients: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -210,7 +208,7 @@ def team_loads(teams: QuerySet[Team], *, day: dt.date) -> list[TeamLoad]:
     return [
         TeamLoad(
             team=team,
-            patients=team.living,  # type: ignore[attr-defined]  # annotated above
+            patients=team.living,
             unassigned=unassigned_counts.get(team.pk, 0),
             key_workers=by_team.get(team.pk, []),
         )

@@ -247,7 +247,7 @@ def cover_arrange(
     ends_on: dt.date,
     reason: str = "Annual leave",
 ) -> Cover:
-    """Arrange cover. A key worker may arrange their own; a manager, anyone's in their organisation."""
+    """A key worker arranges their own cover; a manager, anyone's in their organisation."""
     if not has_permission(actor, Permission.ARRANGE_COVER):
         raise Forbidden("You cannot arrange cover.")
     absent = User.objects.filter(pk=absent_user_id, is_active=True).first()
@@ -259,7 +259,9 @@ def cover_arrange(
         errors["absent_user"] = "you can arrange cover for your own absence only"
     elif (
         actor.role == Role.SERVICE_MANAGER
-        and not TeamMembership.objects.filter(user=absent, team__in=teams_for_manager(actor)).exists()
+        and not TeamMembership.objects.filter(
+            user=absent, team__in=teams_for_manager(actor)
+        ).exists()
     ):
         errors["absent_user"] = "not in your organisation"
     if cover is None or not cover.is_clinician or cover.role == Role.HELPLINE_NURSE:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,11 +28,9 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _key_workers_of(team_ids: object) -> list[User]:
+def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
     return list(
-        User.objects.filter(
-            memberships__team_id__in=team_ids, role=Role.KEY_WORKER, is_active=True
-        )
+        User.objects.filter(memberships__team_id__in=team_ids, role=Role.KEY_WORKER, is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
     )
@@ -40,7 +40,7 @@ def _key_workers_of(team_ids: object) -> list[User]:
 def caseload(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     form = CaseloadFilterForm(request.GET or None)
-    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
+    team_ids = list(TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True))
     form.fields["key_worker"].choices = [  # type: ignore[attr-defined]  # ChoiceField
         ("", "Anyone"),
         *[(u.pk, u.display_name) for u in _key_workers_of(team_ids)],
@@ -73,12 +73,8 @@ def unassigned(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = worklists.unassigned_worklist_open(actor=actor, day=today, page=_page_number(request))
     team_ids = {row.patient.team_id for row in page.rows}
-    options: dict[int, list[User]] = {
-        team_id: _key_workers_of([team_id]) for team_id in team_ids
-    }
-    rows = [
-        {"row": row, "options": options.get(row.patient.team_id, [])} for row in page.rows
-    ]
+    options: dict[int, list[User]] = {team_id: _key_workers_of([team_id]) for team_id in team_ids}
+    rows = [{"row": row, "options": options.get(row.patient.team_id, [])} for row in page.rows]
     return render(
         request,
         "careteam/unassigned.html",

@@ -88,7 +88,7 @@ def unassigned_worklist_open(
                 patient=patient,
                 waiting_since=waiting_since,
                 days_waiting=days,
-                overdue=(day - patient.metastatic_diagnosed_on).days > deadline  # type: ignore[operator]  # non-null here
+                overdue=(day - patient.metastatic_diagnosed_on).days > deadline
                 if patient.metastatic_diagnosed_on
                 else False,
                 suggestion=suggestion,
@@ -172,9 +172,7 @@ def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> Q
     if filters.site:
         queryset = queryset.filter(
             Exists(
-                MetastaticSite.objects.filter(
-                    diagnosis__patient=OuterRef("pk"), site=filters.site
-                )
+                MetastaticSite.objects.filter(diagnosis__patient=OuterRef("pk"), site=filters.site)
             )
         )
     current = KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)

@@ -10,7 +10,7 @@ from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list,
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(env_str("WAYPOINT_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("WAYPOINT_DEBUG", False)
 _DEV_SECRET = "waypoint-insecure-development-key-do-not-use-in-production"  # noqa: S105
@@ -133,9 +133,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    path for path in [BASE_DIR / "assets" / "build"] if path.is_dir()
-]
+STATICFILES_DIRS = [path for path in [BASE_DIR / "assets" / "build"] if path.is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -26,5 +26,5 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if user.is_authenticated and user.is_active:
-            return user  # type: ignore[return-value]  # authenticated means our User model
+            return user
         return None

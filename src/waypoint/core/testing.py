@@ -139,7 +139,9 @@ def build_world() -> World:
     patient = make_patient(team=team_a, given="Ada", family="Lovelace", user=patient_user)
     other_patient = make_patient(team=team_a, given="Bea", family="Other", user=other_patient_user)
     team_b_patient = make_patient(team=team_b, given="Cleo", family="Bee")
-    keyworker_assign(actor=None, patient=patient, key_worker_id=key_worker.pk, reason="New diagnosis")
+    keyworker_assign(
+        actor=None, patient=patient, key_worker_id=key_worker.pk, reason="New diagnosis"
+    )
     keyworker_assign(
         actor=None, patient=other_patient, key_worker_id=colleague.pk, reason="New diagnosis"
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Status, Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waypoint.core.http import access_reason, acting_user
@@ -96,9 +96,7 @@ def patch_patient(
 ) -> PatientDetailOut:
     actor = acting_user(request)
     patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
-    services.patient_update(
-        actor=actor, patient=patient, changes=payload.dict(exclude_unset=True)
-    )
+    services.patient_update(actor=actor, patient=patient, changes=payload.dict(exclude_unset=True))
     return _detail(patient.pk)
 
 

@@ -62,9 +62,7 @@ class SecondaryDiagnosisForm(NhsForm):
         label="Where has it spread?",
         help_text="Select all that apply.",
     )
-    other_site = forms.CharField(
-        max_length=200, required=False, label="If other, which body site?"
-    )
+    other_site = forms.CharField(max_length=200, required=False, label="If other, which body site?")
     er = forms.ChoiceField(
         choices=_blank_choice(ReceptorStatus.choices, "Not assessed"),
         required=False,
@@ -83,7 +81,9 @@ class SecondaryDiagnosisForm(NhsForm):
     receptors_assessed_on = forms.DateField(
         widget=NhsDateInput(), required=False, label="Date of the receptor result"
     )
-    biopsy_decision = forms.ChoiceField(choices=BiopsyDecision.choices, label="Biopsy of a metastasis")
+    biopsy_decision = forms.ChoiceField(
+        choices=BiopsyDecision.choices, label="Biopsy of a metastasis"
+    )
     biopsy_not_feasible_reason = forms.CharField(
         max_length=300, required=False, label="If not feasible, why?"
     )

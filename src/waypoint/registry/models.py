@@ -63,9 +63,23 @@ class BiopsyDecision(models.TextChoices):
     NOT_DECIDED = "not_decided", "Not yet decided"
 
 
-MetastaticSiteCode = models.TextChoices(  # type: ignore[misc]  # functional API
-    "MetastaticSiteCode", [(site.code, (site.code, site.label)) for site in METASTATIC_SITES]
-)
+class MetastaticSiteCode(models.TextChoices):
+    """The fixed site list (design/codes.md); codes and SNOMED CT live in ``rules.codes``."""
+
+    BONE = "bone", "Bone"
+    LIVER = "liver", "Liver"
+    LUNG = "lung", "Lung"
+    BRAIN = "brain", "Brain"
+    PLEURA = "pleura", "Pleura"
+    DISTANT_LYMPH_NODES = "distant_lymph_nodes", "Distant lymph nodes"
+    SKIN_SOFT_TISSUE = "skin_soft_tissue", "Skin or soft tissue"
+    PERITONEUM = "peritoneum", "Peritoneum"
+    OTHER = "other", "Other"
+
+
+assert [(c.value, c.label) for c in MetastaticSiteCode] == [  # noqa: S101  # import-time guard
+    (s.code, s.label) for s in METASTATIC_SITES
+], "MetastaticSiteCode must match rules.codes.METASTATIC_SITES"
 
 
 class Patient(TimeStampedModel):
@@ -241,7 +255,9 @@ class SecondaryDiagnosis(TimeStampedModel):
 
 
 class MetastaticSite(models.Model):
-    diagnosis = models.ForeignKey(SecondaryDiagnosis, on_delete=models.CASCADE, related_name="sites")
+    diagnosis = models.ForeignKey(
+        SecondaryDiagnosis, on_delete=models.CASCADE, related_name="sites"
+    )
     site = models.CharField(max_length=24, choices=MetastaticSiteCode.choices)
     snomed_code = models.CharField(max_length=18)
     detail = models.CharField(max_length=200, blank=True, help_text="Body site, for 'other'.")

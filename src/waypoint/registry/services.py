@@ -1,4 +1,4 @@
-"""Registry writes. Each service checks the policy, validates, saves and audits in one transaction."""
+"""Registry writes: each checks the policy, validates, saves and audits in one transaction."""
 
 from __future__ import annotations
 
@@ -82,9 +82,7 @@ def _clean_nhs_number(raw: str | None, errors: dict[str, str], *, exclude_pk: in
     return value
 
 
-def _clean_contact(
-    *, email: str, preferred_contact_method: str, errors: dict[str, str]
-) -> None:
+def _clean_contact(*, email: str, preferred_contact_method: str, errors: dict[str, str]) -> None:
     if email:
         try:
             validate_email(email)
@@ -205,7 +203,7 @@ PATIENT_EDITABLE = frozenset({"postcode", "address", "phone", "email", "preferre
 
 @transaction.atomic
 def patient_update(*, actor: User, patient: Patient, changes: dict[str, object]) -> Patient:
-    """Change demographic and contact fields. A patient may change only their own contact details."""
+    """Change demographics and contact details; a patient only their own contact details."""
     if policies.can_edit_patient(actor, patient):
         allowed = CLINICIAN_EDITABLE
     elif policies.can_edit_own_contact_details(actor, patient):
@@ -317,7 +315,8 @@ def carer_contact_add(
         phone=phone.strip(),
         email=email.strip(),
         consent_given_on=consent_given_on,
-        consent_scope=consent_scope.strip() or CarerContact._meta.get_field("consent_scope").default,
+        consent_scope=consent_scope.strip()
+        or CarerContact._meta.get_field("consent_scope").default,
     )
     audit_record(
         actor=actor,
@@ -390,7 +389,7 @@ def secondary_diagnosis_record(
     biopsy_decision: str = BiopsyDecision.NOT_DECIDED,
     biopsy_not_feasible_reason: str = "",
 ) -> SecondaryDiagnosis:
-    """Record a metastatic diagnosis; the person enters the registry (and the key-worker worklist)."""
+    """Record a metastatic diagnosis: the person enters the registry and the key-worker worklist."""
     _require_edit(actor, patient)
     errors: dict[str, str] = {}
     _past_date(diagnosed_on, "diagnosed_on", errors)
@@ -505,9 +504,6 @@ def patient_get_for_update(*, actor: User, patient_id: int) -> Patient:
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None:
         raise NotFound()
-    if not (
-        policies.can_view_patient(actor, patient)
-        or policies.can_edit_patient(actor, patient)
-    ):
+    if not (policies.can_view_patient(actor, patient) or policies.can_edit_patient(actor, patient)):
         raise NotFound()
     return patient

@@ -96,9 +96,7 @@ def _options_for_assign(patient: Patient) -> list[User]:
     )
 
 
-@permission_required(
-    Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS
-)
+@permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = acting_user(request)
     reason = request.GET.get("reason", "")[:300]
@@ -110,9 +108,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     today = timezone.localdate()
     contact = careteam_selectors.contact_for_patient(patient, day=today)
     er, pr, her2, receptor_source = current_receptors(patient)
-    can_assign = has_permission(
-        actor, Permission.ASSIGN_KEY_WORKER
-    ) and policies.can_edit_patient(actor, patient)
+    can_assign = has_permission(actor, Permission.ASSIGN_KEY_WORKER) and policies.can_edit_patient(
+        actor, patient
+    )
     suggestion = (
         careteam_selectors.key_worker_suggestion(patient, day=today)
         if can_assign and contact.key_worker is None

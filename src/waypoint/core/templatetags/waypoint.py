@@ -33,9 +33,16 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
     ],
-    Role.HELPLINE_NURSE: [("Find a person", "patient_search"), ("Register a person", "patient_new")],
+    Role.HELPLINE_NURSE: [
+        ("Find a person", "patient_search"),
+        ("Register a person", "patient_new"),
+    ],
     Role.SERVICE_MANAGER: [("Overview", "overview"), ("Cover", "covers")],
-    Role.ADMIN: [("Audit trail", "audit_search"), ("Overview", "overview"), ("Admin", "admin:index")],
+    Role.ADMIN: [
+        ("Audit trail", "audit_search"),
+        ("Overview", "overview"),
+        ("Admin", "admin:index"),
+    ],
     Role.PATIENT: [("Home", "portal_home"), ("Who has seen my record", "portal_access")],
 }
 

@@ -17,7 +17,7 @@ class InvalidNhsNumber(ValueError):
 
 
 def normalise_nhs_number(raw: str) -> str:
-    """Return the 10-digit form of ``raw`` (spaces and hyphens allowed) or raise InvalidNhsNumber."""
+    """The 10-digit form of ``raw`` (spaces and hyphens allowed), or InvalidNhsNumber."""
     compact = "".join(raw.split()).replace("-", "")
     if len(compact) != 10 or not compact.isascii() or not compact.isdigit():
         raise InvalidNhsNumber("An NHS number has 10 digits.")

@@ -1,8 +1,9 @@
 """Receptor subtype of breast cancer from ER / PR / HER2 status.
 
 Source: ESO-ESMO ABC 5 (Cardoso et al., Ann Oncol 2020), section "HR+/HER2−", "HER2+" and
-"triple-negative" groupings; HER2-low (IHC 1+ or 2+/ISH−) per DESTINY-Breast04 and ABC 7. HR-positive
-means ER or PR positive. Unknown HER2 or unknown hormone receptors give ``unknown`` rather than a guess.
+"triple-negative" groupings; HER2-low (IHC 1+ or 2+/ISH−) per DESTINY-Breast04 and ABC 7.
+HR-positive means ER or PR positive. Unknown HER2 or unknown hormone receptors give ``unknown``
+rather than a guess.
 """
 
 from __future__ import annotations
