@@ -152,7 +152,15 @@ def covers(request: HttpRequest) -> HttpResponse:
     ]
     if request.method == "POST" and form.is_valid():
         try:
-            cover = services.cover_arrange(actor=actor, **form.cleaned_data)
+            data = form.cleaned_data
+            cover = services.cover_arrange(
+                actor=actor,
+                absent_user_id=data["absent_user"],
+                cover_user_id=data["cover_user"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+            )
         except WaypointError as exc:
             apply_service_errors(form, exc)
         else:

@@ -12,6 +12,8 @@ def apply_service_errors(form: forms.Form, error: WaypointError) -> None:
         name = field.split(".")[0]
         if name in form.fields:
             form.add_error(name, message)
+            if isinstance(form, NhsForm):
+                form.mark_invalid(name)
             placed = True
         else:
             form.add_error(None, f"{field}: {message}")
@@ -54,14 +56,17 @@ class NhsForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
-        # Re-run widget decoration now that errors are known.
         for name in self.errors:
             if name in self.fields:
-                widget = self.fields[name].widget
-                classes = widget.attrs.get("class", "")
-                for css in ("nhsuk-input", "nhsuk-select", "nhsuk-textarea"):
-                    if classes.startswith(css) and f"{css}--error" not in classes:
-                        widget.attrs["class"] = f"{classes} {css}--error"
-                described = widget.attrs.get("aria-describedby", "")
-                if f"id_{name}-error" not in described:
-                    widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+                self.mark_invalid(name)
+
+    def mark_invalid(self, name: str) -> None:
+        """Error styling and the error message's id on the widget, for screen readers."""
+        widget = self.fields[name].widget
+        classes = widget.attrs.get("class", "")
+        for css in ("nhsuk-input", "nhsuk-select", "nhsuk-textarea"):
+            if classes.startswith(css) and f"{css}--error" not in classes:
+                widget.attrs["class"] = f"{classes} {css}--error"
+        described = widget.attrs.get("aria-describedby", "")
+        if f"id_{name}-error" not in described:
+            widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()

@@ -24,7 +24,10 @@ class ReasonRequired(ValidationFailed):
         super().__init__(
             "Say why you need this record (for example, the caller's name and why they rang). "
             "The reason is recorded.",
-            fields={"reason": f"required, at least {MIN_REASON_LENGTH} characters"},
+            fields={
+                "reason": f"Say why you need to look (at least {MIN_REASON_LENGTH} characters). "
+                "It is recorded."
+            },
         )
 
 

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from waypoint.careteam.models import Cover, Organisation, Team, TeamMembership
+
+
+class TeamMembershipInline(admin.TabularInline[TeamMembership, Team]):
+    model = TeamMembership
+    extra = 1
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ("name", "ods_code")
+    search_fields = ("name", "ods_code")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin[Team]):
+    list_display = ("name", "organisation", "in_hours_phone", "out_of_hours_phone")
+    list_filter = ("organisation",)
+    search_fields = ("name",)
+    inlines = (TeamMembershipInline,)
+
+
+@admin.register(Cover)
+class CoverAdmin(admin.ModelAdmin[Cover]):
+    list_display = ("absent_user", "cover_user", "starts_on", "ends_on", "cancelled_at")
+    list_filter = ("starts_on",)
+    readonly_fields = ("created_by", "cancelled_at")
