@@ -117,14 +117,20 @@ def _has_current_key_worker() -> Exists:
     return Exists(KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True))
 
 
+def unassigned_base(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Living registry patients with no current key worker (cheap: for counting)."""
+    return patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True).filter(
+        ~_has_current_key_worker()
+    )
+
+
 def unassigned_queryset(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     """Living registry patients with no current key worker, longest waiting first.
 
     Waiting starts at T0, or when their last key worker's assignment ended if that is later.
     """
     return (
-        patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
-        .filter(~_has_current_key_worker())
+        unassigned_base(patients)
         .annotate(
             last_assignment_ended=Cast(
                 Max("key_worker_assignments__ended_at"), output_field=DateField()
@@ -180,7 +186,7 @@ def team_loads(teams: QuerySet[Team], *, day: dt.date) -> list[TeamLoad]:
         ).select_related("organisation")
     )
     unassigned_counts = dict(
-        unassigned_queryset(Patient.objects.filter(team__in=team_list))
+        unassigned_base(Patient.objects.filter(team__in=team_list))
         .order_by()
         .values("team_id")
         .annotate(n=Count("id"))

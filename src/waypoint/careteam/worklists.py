@@ -63,9 +63,11 @@ def unassigned_worklist_open(
     deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
     queryset = selectors.unassigned_queryset(policies.patients_for_actor(actor))
     result = paginate(queryset.select_related("team"), page=page, page_size=page_size)
-    overdue_count = queryset.filter(
-        metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline)
-    ).count()
+    overdue_count = (
+        selectors.unassigned_base(policies.patients_for_actor(actor))
+        .filter(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline))
+        .count()
+    )
     teams = {p.team_id: p.team for p in result.items}
     candidates = _suggestions_for(list(teams.values()), day)
     # Balance within the page: each suggestion counts the ones made before it.
@@ -220,13 +222,10 @@ def caseload_open(
     ]
     visible = policies.patients_for_actor(actor)
     deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
-    unassigned = selectors.unassigned_queryset(visible).order_by()
-    counts = unassigned.aggregate(
-        total=Count("id", distinct=True),
+    counts = selectors.unassigned_base(visible).aggregate(
+        total=Count("id"),
         overdue=Count(
-            "id",
-            distinct=True,
-            filter=Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline)),
+            "id", filter=Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline))
         ),
     )
     mine = selectors.caseload_queryset(visible, actor=actor, scope="mine", day=day).count()
