@@ -153,3 +153,18 @@ def test_assign_redirects_only_within_the_site(world: World) -> None:
         {"user": world.colleague.pk, "reason": "x", "next": "https://evil.example/"},
     )
     assert response["Location"] == f"/patients/{waiting.pk}/"
+
+
+def test_the_worklist_swaps_one_row_when_assigning_with_htmx(world: World) -> None:
+    from waypoint.core.testing import make_patient
+
+    waiting = make_patient(team=world.team_a, family="Waiting")
+    response = _as(world.key_worker).post(
+        f"/patients/{waiting.pk}/key-worker/",
+        {"user": world.key_worker.pk, "reason": "Worklist"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith("<tr")
+    assert "Kate Walker is now" in html and "Assigned" in html

@@ -78,7 +78,14 @@ class KeyWorkerAssignment(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     start_reason = models.CharField(max_length=300)
     end_reason = models.CharField(max_length=300, blank=True)
-    assigned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assignments_made")
+    assigned_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="assignments_made",
+        null=True,
+        blank=True,
+        help_text="Empty when Waypoint itself assigned (an import, say).",
+    )
     ended_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="assignments_ended", null=True, blank=True
     )

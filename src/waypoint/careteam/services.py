@@ -113,14 +113,14 @@ def keyworker_assign(
             )
         current.ended_at = now
         current.end_reason = reason.strip()
-        current.ended_by = actor or current.assigned_by
+        current.ended_by = actor
         current.save(update_fields=["ended_at", "end_reason", "ended_by"])
     assignment = KeyWorkerAssignment.objects.create(
         patient=locked,
         key_worker=key_worker,
         started_at=now,
         start_reason=reason.strip(),
-        assigned_by=actor or key_worker,
+        assigned_by=actor,
     )
     audit_record(
         actor=actor,
@@ -140,7 +140,7 @@ def keyworker_end_on_death(*, actor: User | None, patient: Patient) -> None:
         return
     current.ended_at = timezone.now()
     current.end_reason = "Person died"
-    current.ended_by = actor or current.assigned_by
+    current.ended_by = actor
     current.save(update_fields=["ended_at", "end_reason", "ended_by"])
     audit_record(
         actor=actor,

@@ -98,6 +98,8 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     back = request.POST.get("next") or reverse("patient_detail", args=[patient.pk])
     if not back.startswith("/"):
         back = reverse("patient_detail", args=[patient.pk])
+    outcome: str
+    ok = False
     if form.is_valid():
         try:
             assignment = services.keyworker_assign(
@@ -107,14 +109,22 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            messages.error(request, f"Not assigned: {'; '.join(exc.fields.values()) or exc}")
+            outcome = f"Not assigned: {'; '.join(exc.fields.values()) or exc}"
         else:
-            messages.success(
-                request,
-                f"{assignment.key_worker.display_name} is now {patient.full_name}'s key worker.",
+            ok = True
+            outcome = (
+                f"{assignment.key_worker.display_name} is now {patient.full_name}'s key worker."
             )
     else:
-        messages.error(request, "Not assigned: choose a key worker and give a reason.")
+        outcome = "Not assigned: choose a key worker and give a reason."
+    if request.headers.get("HX-Request") == "true":
+        # The worklist swaps just this row, so the nurse keeps her place in the list.
+        return render(
+            request,
+            "careteam/_assigned_row.html",
+            {"patient": patient, "outcome": outcome, "ok": ok},
+        )
+    (messages.success if ok else messages.error)(request, outcome)
     return redirect(back)
 
 
