@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "waypoint.registry",
     "waypoint.audit",
     "waypoint.portal",
+    "waypoint.demo",
 ]
 
 MIDDLEWARE = [

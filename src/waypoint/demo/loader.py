@@ -1,0 +1,351 @@
+"""Loads the demo organisation, staff, the `patient` persona and a synthetic population.
+
+Staff and the persona go through the services. The population is written with batched bulk
+inserts (the benchmark loads 60,000 people) but keeps every invariant the services keep: valid
+NHS numbers, T0 set, SNOMED CT codes on sites, one current key worker at most, and a creation
+audit event per person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from waypoint.accounts.models import Role, User
+from waypoint.accounts.services import user_create
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record_many
+from waypoint.careteam.models import KeyWorkerAssignment, Organisation, Team
+from waypoint.careteam.services import (
+    keyworker_assign,
+    organisation_create,
+    team_create,
+    team_membership_add,
+)
+from waypoint.demo.population import PersonSpec, generate, nhs_numbers
+from waypoint.registry.models import (
+    CarerContact,
+    MetastaticSite,
+    Patient,
+    PrimaryDiagnosis,
+    SecondaryDiagnosis,
+)
+from waypoint.registry.rules.codes import SITES_BY_CODE
+from waypoint.registry.services import (
+    SiteInput,
+    patient_register,
+    primary_diagnosis_record,
+    secondary_diagnosis_record,
+)
+
+DEMO_PASSWORD = "waypoint-demo"  # noqa: S105  # published demo password, demo data only
+ODS_CODE = "RNF"
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    sees: str
+
+
+LOGINS = (
+    DemoLogin("keyworker", "key worker, team A", "her caseload, team A, unassigned worklist"),
+    DemoLogin("oncologist", "oncologist, team A", "team A's patients"),
+    DemoLogin("keyworker2", "key worker, team B", "team B's patients"),
+    DemoLogin("helpline", "helpline nurse", "anyone in the trust, with a reason"),
+    DemoLogin("manager", "service manager", "counts only; moves caseloads"),
+    DemoLogin("admin", "administrator", "audit trail and reference data"),
+    DemoLogin("patient", "patient (Sarah Thompson)", "her own record"),
+)
+
+_STAFF = (
+    # username, role, first, last, job title, phone, team key
+    (
+        "keyworker",
+        Role.KEY_WORKER,
+        "Grace",
+        "Okafor",
+        "Clinical nurse specialist",
+        "0113 496 0101",
+        "a",
+    ),
+    (
+        "keyworker3",
+        Role.KEY_WORKER,
+        "Hannah",
+        "Price",
+        "Clinical nurse specialist",
+        "0113 496 0102",
+        "a",
+    ),
+    (
+        "oncologist",
+        Role.ONCOLOGIST,
+        "Rahul",
+        "Mehta",
+        "Consultant medical oncologist",
+        "0113 496 0110",
+        "a",
+    ),
+    (
+        "keyworker2",
+        Role.KEY_WORKER,
+        "Siobhan",
+        "Kelly",
+        "Clinical nurse specialist",
+        "0161 496 0201",
+        "b",
+    ),
+    (
+        "keyworker4",
+        Role.KEY_WORKER,
+        "Daniel",
+        "Mensah",
+        "Clinical nurse specialist",
+        "0161 496 0202",
+        "b",
+    ),
+    (
+        "helpline",
+        Role.HELPLINE_NURSE,
+        "Joanne",
+        "Ellis",
+        "Acute oncology nurse",
+        "0113 496 0300",
+        "h",
+    ),
+    (
+        "manager",
+        Role.SERVICE_MANAGER,
+        "Priya",
+        "Shah",
+        "Cancer services manager",
+        "0113 496 0400",
+        "a",
+    ),
+    ("admin", Role.ADMIN, "Alex", "Morgan", "System administrator", "0113 496 0500", ""),
+)
+
+
+def already_loaded() -> bool:
+    return Organisation.objects.filter(ods_code=ODS_CODE).exists()
+
+
+def _create_staff() -> tuple[dict[str, Team], dict[str, User]]:
+    org = organisation_create(name="Northfield University Hospitals NHS Trust", ods_code=ODS_CODE)
+    teams = {
+        "a": team_create(
+            organisation=org,
+            name="Breast Care Team A",
+            in_hours_phone="0113 496 0100",
+            out_of_hours_phone="0113 496 0999",
+        ),
+        "b": team_create(
+            organisation=org,
+            name="Breast Care Team B",
+            in_hours_phone="0161 496 0200",
+            out_of_hours_phone="0113 496 0999",
+        ),
+        "h": team_create(
+            organisation=org,
+            name="Acute Oncology Helpline",
+            in_hours_phone="0113 496 0300",
+            in_hours_description="24 hours, every day",
+            out_of_hours_phone="0113 496 0999",
+        ),
+    }
+    users: dict[str, User] = {}
+    for username, role, first, last, title, phone, team_key in _STAFF:
+        user = user_create(
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            job_title=title,
+            work_phone=phone,
+            email=f"{username}@northfield.example",
+        )
+        users[username] = user
+        if team_key:
+            team_membership_add(team=teams[team_key], user=user, is_lead=username == "keyworker")
+    return teams, users
+
+
+def _create_persona(teams: dict[str, Team], users: dict[str, User], today: dt.date) -> None:
+    """The `patient` login: Sarah Thompson, team A, key worker Grace Okafor."""
+    account = user_create(
+        username="patient",
+        role=Role.PATIENT,
+        password=DEMO_PASSWORD,
+        first_name="Sarah",
+        last_name="Thompson",
+        email="sarah.thompson@example.com",
+    )
+    patient = patient_register(
+        actor=None,
+        nhs_number=nhs_numbers(1, start=999_999_900)[0],
+        given_name="Sarah",
+        family_name="Thompson",
+        birth_date=dt.date(1968, 3, 14),
+        sex="female",
+        team_id=teams["a"].pk,
+        postcode="LS6 2QT",
+        phone="07700 900123",
+        email="sarah.thompson@example.com",
+        preferred_contact_method="sms",
+        user=account,
+    )
+    primary_diagnosis_record(
+        actor=None,
+        patient=patient,
+        diagnosed_on=today - dt.timedelta(days=6 * 365),
+        laterality="left",
+        er="positive",
+        pr="positive",
+        her2="negative",
+    )
+    secondary_diagnosis_record(
+        actor=None,
+        patient=patient,
+        diagnosed_on=today - dt.timedelta(days=200),
+        presentation="recurrence",
+        sites=[SiteInput("bone"), SiteInput("liver")],
+        er="positive",
+        pr="negative",
+        her2="low",
+        receptors_assessed_on=today - dt.timedelta(days=190),
+        biopsy_decision="done",
+    )
+    keyworker_assign(
+        actor=None,
+        patient=patient,
+        key_worker_id=users["keyworker"].pk,
+        reason="New secondary diagnosis",
+    )
+
+
+def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _load_batch(
+    specs: Sequence[PersonSpec], teams: list[Team], key_workers: list[list[User]]
+) -> None:
+    patients = Patient.objects.bulk_create(
+        Patient(
+            nhs_number=s.nhs_number,
+            given_name=s.given_name,
+            family_name=s.family_name,
+            birth_date=s.birth_date,
+            sex=s.sex,
+            postcode=s.postcode,
+            phone=s.phone,
+            email=s.email,
+            preferred_contact_method="phone",
+            died_on=s.died_on,
+            metastatic_diagnosed_on=s.metastatic_on,
+            team=teams[s.team_index],
+        )
+        for s in specs
+    )
+    PrimaryDiagnosis.objects.bulk_create(
+        PrimaryDiagnosis(
+            patient=p,
+            diagnosed_on=s.primary_on,
+            laterality=s.laterality,
+            er=s.primary.er,
+            pr=s.primary.pr,
+            her2=s.primary.her2,
+        )
+        for p, s in zip(patients, specs, strict=True)
+    )
+    secondaries = SecondaryDiagnosis.objects.bulk_create(
+        SecondaryDiagnosis(
+            patient=p,
+            diagnosed_on=s.metastatic_on,
+            presentation=s.presentation,
+            er=s.metastatic.er if s.metastatic else "",
+            pr=s.metastatic.pr if s.metastatic else "",
+            her2=s.metastatic.her2 if s.metastatic else "",
+            receptors_assessed_on=s.receptors_assessed_on,
+            biopsy_decision=s.biopsy_decision,
+            biopsy_not_feasible_reason=s.biopsy_not_feasible_reason,
+        )
+        for p, s in zip(patients, specs, strict=True)
+    )
+    MetastaticSite.objects.bulk_create(
+        MetastaticSite(diagnosis=d, site=code, snomed_code=SITES_BY_CODE[code].snomed)
+        for d, s in zip(secondaries, specs, strict=True)
+        for code in s.sites
+    )
+    assignments: list[KeyWorkerAssignment] = []
+    for p, s in zip(patients, specs, strict=True):
+        if s.key_worker_slot is None or s.assigned_on is None:
+            continue
+        key_worker = key_workers[s.team_index][s.key_worker_slot]
+        started = _aware(s.assigned_on)
+        ended = _aware(s.died_on, 16) if s.died_on else None
+        if ended is not None and ended < started:
+            ended = started
+        assignments.append(
+            KeyWorkerAssignment(
+                patient=p,
+                key_worker=key_worker,
+                started_at=started,
+                ended_at=ended,
+                start_reason="New secondary diagnosis",
+                end_reason="Person died" if ended else "",
+            )
+        )
+    KeyWorkerAssignment.objects.bulk_create(assignments)
+    CarerContact.objects.bulk_create(
+        CarerContact(
+            patient=p,
+            name=s.carer[0],
+            relationship=s.carer[1],
+            phone=s.carer[2],
+            consent_given_on=s.metastatic_on,
+        )
+        for p, s in zip(patients, specs, strict=True)
+        if s.carer
+    )
+    audit_record_many(
+        actor=None,
+        action=AuditAction.CREATE,
+        patient_ids=[p.pk for p in patients],
+        object_type="Patient",
+        detail="demo population",
+    )
+
+
+def load_demo(
+    *,
+    size: int,
+    seed: int,
+    today: dt.date,
+    progress: Callable[[str], None] = lambda _: None,
+) -> None:
+    """All or nothing: a failed load leaves no half-seeded hospital behind."""
+    started = time.monotonic()
+    with transaction.atomic():
+        teams, users = _create_staff()
+        _create_persona(teams, users, today)
+        team_list = [teams["a"], teams["b"]]
+        key_workers = [
+            [users["keyworker"], users["keyworker3"]],
+            [users["keyworker2"], users["keyworker4"]],
+        ]
+        specs = generate(seed=seed, size=size, today=today)
+        for start in range(0, len(specs), BATCH):
+            _load_batch(specs[start : start + BATCH], team_list, key_workers)
+            done = min(start + BATCH, len(specs))
+            if done % 10_000 == 0 or done == len(specs):
+                progress(f"{done:,} people loaded ({time.monotonic() - started:.1f} s)")

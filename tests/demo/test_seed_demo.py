@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from io import StringIO
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from waypoint.accounts.models import User
+from waypoint.careteam.models import KeyWorkerAssignment
+from waypoint.demo.population import generate
+from waypoint.registry.models import MetastaticSite, Patient
+from waypoint.registry.rules.nhs_number import is_valid_nhs_number
+from waypoint.registry.rules.subtype import receptor_subtype
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def _seed(size: int = 120) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--patients", str(size), "--today", str(TODAY), stdout=out)
+    return out.getvalue()
+
+
+def test_seeding_twice_changes_nothing_and_prints_the_logins(db: None) -> None:
+    first = _seed()
+    counts = (Patient.objects.count(), KeyWorkerAssignment.objects.count(), User.objects.count())
+    second = _seed()
+    assert "already loaded" in second
+    assert (Patient.objects.count(), KeyWorkerAssignment.objects.count(), User.objects.count()) == (
+        counts
+    )
+    assert counts[0] == 121  # the population and the `patient` persona
+    for text in (first, second):
+        assert "waypoint-demo" in text and "keyworker" in text
+
+
+def test_demo_users_sign_in_with_the_demo_password(db: None) -> None:
+    _seed(10)
+    request = RequestFactory().post("/login/")
+    roles = {}
+    for username in ("keyworker", "oncologist", "keyworker2", "helpline", "manager", "admin"):
+        user = authenticate(request, username=username, password="waypoint-demo")
+        assert user is not None, username
+        roles[username] = user.role  # type: ignore[attr-defined]  # our User model
+    assert roles == {
+        "keyworker": "key_worker",
+        "oncologist": "oncologist",
+        "keyworker2": "key_worker",
+        "helpline": "helpline_nurse",
+        "manager": "service_manager",
+        "admin": "admin",
+    }
+
+
+def test_the_patient_persona_has_keyworker_as_key_worker(db: None) -> None:
+    _seed(10)
+    patient = Patient.objects.get(user__username="patient")
+    assert patient.team.name == "Breast Care Team A"
+    current = KeyWorkerAssignment.objects.get(patient=patient, ended_at=None)
+    assert current.key_worker.username == "keyworker"
+
+
+def test_every_person_is_valid_and_no_one_has_two_key_workers(db: None) -> None:
+    _seed(200)
+    assert all(is_valid_nhs_number(n) for n in Patient.objects.values_list("nhs_number", flat=True))
+    assert all(p.metastatic_diagnosed_on for p in Patient.objects.all())
+    current = Counter(
+        KeyWorkerAssignment.objects.filter(ended_at=None).values_list("patient_id", flat=True)
+    )
+    assert max(current.values()) == 1
+    dead_with_key_worker = Patient.objects.filter(
+        died_on__isnull=False, key_worker_assignments__ended_at=None
+    )
+    assert not dead_with_key_worker.exists()
+
+
+def test_the_population_is_deterministic_and_realistic() -> None:
+    people = generate(seed=2026, size=2000, today=TODAY)
+    assert people == generate(seed=2026, size=2000, today=TODAY)
+    assert people != generate(seed=7, size=2000, today=TODAY)
+    subtypes = Counter(receptor_subtype(p.primary.er, p.primary.pr, p.primary.her2) for p in people)
+    share = {k: v / len(people) for k, v in subtypes.items()}
+    assert 0.62 <= share["hr_positive_her2_negative"] <= 0.78
+    assert 0.13 <= share["her2_positive"] <= 0.23
+    assert 0.08 <= share["triple_negative"] <= 0.16
+    sites = Counter(site for p in people for site in p.sites)
+    assert sites.most_common(1)[0][0] == "bone"
+    de_novo = sum(p.presentation == "de_novo" for p in people) / len(people)
+    assert 0.25 <= de_novo <= 0.35
+    unassigned = sum(p.key_worker_slot is None for p in people) / len(people)
+    assert 0.02 <= unassigned <= 0.06
+    assert len({p.nhs_number for p in people}) == len(people)
+    assert all(p.nhs_number.startswith("999") for p in people)
+
+
+def test_sites_carry_their_snomed_codes(db: None) -> None:
+    _seed(50)
+    pairs = set(MetastaticSite.objects.values_list("site", "snomed_code"))
+    assert ("bone", "94222008") in pairs
+    assert all(code for _, code in pairs)
