@@ -1,0 +1,416 @@
+"""Import people into the registry from a CSV file: all or nothing.
+
+Columns (a header row is required; order does not matter; blank cells are empty values):
+
+===========================  ======================================================================
+column                       meaning
+===========================  ======================================================================
+nhs_number                   optional; spaces allowed; modulus-11 checked
+hospital_number              optional; kept as an identifier in ``--identifier-system``
+given_name, family_name      required
+birth_date                   required; YYYY-MM-DD or DD/MM/YYYY
+sex                          female, male, other or unknown
+postcode, phone, email       optional
+team                         the team's name, as in Waypoint
+primary_diagnosed_on         optional, with primary_laterality, primary_er, primary_pr,
+                             primary_her2 (all five or none)
+secondary_diagnosed_on       optional, with presentation (de_novo / recurrence) and sites
+sites                        site codes separated by semicolons, e.g. ``bone;liver``
+met_er, met_pr, met_her2     metastatic receptor status, with receptors_assessed_on
+biopsy_decision              done / not_feasible / not_decided; biopsy_not_feasible_reason
+key_worker                   optional username of the named key worker
+===========================  ======================================================================
+
+Every row is checked before anything is written and every problem is reported with its line
+(the header is line 1) and field. A person already registered with the same details is left
+unchanged, so importing a file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from waypoint.accounts.models import Role, User
+from waypoint.careteam.models import KeyWorkerAssignment, Team, TeamMembership
+from waypoint.careteam.services import keyworker_assign
+from waypoint.core.errors import ValidationFailed
+from waypoint.registry.models import (
+    BiopsyDecision,
+    Her2Status,
+    Laterality,
+    Patient,
+    PatientIdentifier,
+    Presentation,
+    ReceptorStatus,
+    Sex,
+)
+from waypoint.registry.rules.codes import SITES_BY_CODE
+from waypoint.registry.rules.nhs_number import InvalidNhsNumber, normalise_nhs_number
+from waypoint.registry.services import (
+    IdentifierInput,
+    SiteInput,
+    patient_register,
+    primary_diagnosis_record,
+    secondary_diagnosis_record,
+)
+
+DEFAULT_IDENTIFIER_SYSTEM = "urn:waypoint:hospital-number"
+REQUIRED_COLUMNS = ("given_name", "family_name", "birth_date", "sex", "team")
+KNOWN_COLUMNS = frozenset(
+    {
+        *REQUIRED_COLUMNS,
+        "nhs_number",
+        "hospital_number",
+        "postcode",
+        "phone",
+        "email",
+        "primary_diagnosed_on",
+        "primary_laterality",
+        "primary_er",
+        "primary_pr",
+        "primary_her2",
+        "secondary_diagnosed_on",
+        "presentation",
+        "sites",
+        "met_er",
+        "met_pr",
+        "met_her2",
+        "receptors_assessed_on",
+        "biopsy_decision",
+        "biopsy_not_feasible_reason",
+        "key_worker",
+    }
+)
+PRIMARY_COLUMNS = ("primary_laterality", "primary_er", "primary_pr", "primary_her2")
+IMPORT_REASON = "Imported from registry file"
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing was imported")
+        self.errors = errors
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, str]
+    nhs_number: str = ""
+    birth_date: dt.date | None = None
+    team: Team | None = None
+    key_worker: User | None = None
+    primary_on: dt.date | None = None
+    secondary_on: dt.date | None = None
+    assessed_on: dt.date | None = None
+    existing: Patient | None = None
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "").strip()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007  # a date only
+        except ValueError:
+            continue
+    return None
+
+
+def read_rows(path: Path) -> tuple[list[str], list[_Row]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            [RowError(0, "file", f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV")]
+        ) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    rows = []
+    for values in reader:
+        if not any((v or "").strip() for v in values.values() if isinstance(v, str)):
+            continue  # blank line
+        rows.append(_Row(line=reader.line_num, values={k: v or "" for k, v in values.items() if k}))
+    return header, rows
+
+
+def _check_choice(row: _Row, column: str, allowed: Iterable[str], errors: list[RowError]) -> None:
+    value = row.get(column)
+    options = list(allowed)
+    if value and value not in options:
+        errors.append(RowError(row.line, column, f"must be one of {', '.join(options)}"))
+
+
+def _validate_row(row: _Row, teams: dict[str, Team], system: str, errors: list[RowError]) -> None:
+    line = row.line
+    for column in REQUIRED_COLUMNS:
+        if not row.get(column):
+            errors.append(RowError(line, column, "required"))
+    if row.get("nhs_number"):
+        try:
+            row.nhs_number = normalise_nhs_number(row.get("nhs_number"))
+        except InvalidNhsNumber as exc:
+            errors.append(RowError(line, "nhs_number", str(exc)))
+    if row.get("birth_date"):
+        row.birth_date = _parse_date(row.get("birth_date"))
+        if row.birth_date is None:
+            errors.append(RowError(line, "birth_date", "not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+    _check_choice(row, "sex", Sex.values, errors)
+    if row.get("team"):
+        row.team = teams.get(row.get("team"))
+        if row.team is None:
+            errors.append(RowError(line, "team", f"no team called {row.get('team')!r}"))
+    if row.get("email") and "@" not in row.get("email"):
+        errors.append(RowError(line, "email", "not an email address"))
+    # Primary diagnosis: all or none of its columns.
+    primary_given = [c for c in ("primary_diagnosed_on", *PRIMARY_COLUMNS) if row.get(c)]
+    if primary_given:
+        for column in ("primary_diagnosed_on", *PRIMARY_COLUMNS):
+            if not row.get(column):
+                errors.append(RowError(line, column, "required with a primary diagnosis"))
+        row.primary_on = _parse_date(row.get("primary_diagnosed_on"))
+        if row.get("primary_diagnosed_on") and row.primary_on is None:
+            errors.append(RowError(line, "primary_diagnosed_on", "not a date"))
+        _check_choice(row, "primary_laterality", Laterality.values, errors)
+        _check_choice(row, "primary_er", ReceptorStatus.values, errors)
+        _check_choice(row, "primary_pr", ReceptorStatus.values, errors)
+        _check_choice(row, "primary_her2", Her2Status.values, errors)
+    secondary_given = any(row.get(c) for c in ("secondary_diagnosed_on", "presentation", "sites"))
+    if secondary_given:
+        for column in ("secondary_diagnosed_on", "presentation", "sites"):
+            if not row.get(column):
+                errors.append(RowError(line, column, "required with a secondary diagnosis"))
+        row.secondary_on = _parse_date(row.get("secondary_diagnosed_on"))
+        if row.get("secondary_diagnosed_on") and row.secondary_on is None:
+            errors.append(RowError(line, "secondary_diagnosed_on", "not a date"))
+        _check_choice(row, "presentation", Presentation.values, errors)
+        for code in _sites(row):
+            if code not in SITES_BY_CODE:
+                errors.append(RowError(line, "sites", f"unknown site {code!r}"))
+        _check_choice(row, "met_er", ReceptorStatus.values, errors)
+        _check_choice(row, "met_pr", ReceptorStatus.values, errors)
+        _check_choice(row, "met_her2", Her2Status.values, errors)
+        if row.get("receptors_assessed_on"):
+            row.assessed_on = _parse_date(row.get("receptors_assessed_on"))
+            if row.assessed_on is None:
+                errors.append(RowError(line, "receptors_assessed_on", "not a date"))
+        _check_choice(row, "biopsy_decision", BiopsyDecision.values, errors)
+        if row.get("biopsy_decision") == BiopsyDecision.NOT_FEASIBLE and not row.get(
+            "biopsy_not_feasible_reason"
+        ):
+            errors.append(
+                RowError(line, "biopsy_not_feasible_reason", "say why a biopsy is not feasible")
+            )
+    if row.get("key_worker"):
+        row.key_worker = User.objects.filter(
+            username=row.get("key_worker"), role=Role.KEY_WORKER, is_active=True
+        ).first()
+        if row.key_worker is None:
+            errors.append(RowError(line, "key_worker", "no active key worker with that username"))
+        elif (
+            row.team is not None
+            and not TeamMembership.objects.filter(user=row.key_worker, team=row.team).exists()
+        ):
+            errors.append(RowError(line, "key_worker", "not a member of the person's team"))
+    _check_dates(row, errors)
+    _find_existing(row, system, errors)
+
+
+def _check_dates(row: _Row, errors: list[RowError]) -> None:
+    """The services' date rules, checked up front so that every bad row is reported at once."""
+    today = timezone.localdate()
+    for column, value in (
+        ("birth_date", row.birth_date),
+        ("primary_diagnosed_on", row.primary_on),
+        ("secondary_diagnosed_on", row.secondary_on),
+        ("receptors_assessed_on", row.assessed_on),
+    ):
+        if value is None:
+            continue
+        if value > today:
+            errors.append(RowError(row.line, column, "cannot be in the future"))
+        elif column != "birth_date" and row.birth_date and value < row.birth_date:
+            errors.append(RowError(row.line, column, "cannot be before the date of birth"))
+    codes = _sites(row)
+    if len(codes) != len(set(codes)):
+        errors.append(RowError(row.line, "sites", "a site is listed twice"))
+
+
+def _sites(row: _Row) -> list[str]:
+    return [s.strip() for s in row.get("sites").split(";") if s.strip()]
+
+
+def _find_existing(row: _Row, system: str, errors: list[RowError]) -> None:
+    existing = None
+    if row.nhs_number:
+        existing = Patient.objects.filter(nhs_number=row.nhs_number).first()
+    if existing is None and row.get("hospital_number"):
+        identifier = (
+            PatientIdentifier.objects.filter(system=system, value=row.get("hospital_number"))
+            .select_related("patient")
+            .first()
+        )
+        existing = identifier.patient if identifier else None
+    if existing is None:
+        return
+    differences = [
+        name
+        for name, value in (
+            ("given_name", existing.given_name),
+            ("family_name", existing.family_name),
+            ("birth_date", existing.birth_date),
+        )
+        if (row.birth_date if name == "birth_date" else row.get(name)) != value
+    ]
+    if differences:
+        errors.append(
+            RowError(
+                row.line,
+                differences[0],
+                "already registered with different details "
+                f"({', '.join(differences)} differ from record {existing.pk})",
+            )
+        )
+    row.existing = existing
+
+
+def _duplicates_within(rows: list[_Row], errors: list[RowError]) -> None:
+    seen_nhs: dict[str, int] = {}
+    seen_hospital: dict[str, int] = {}
+    for row in rows:
+        if row.nhs_number:
+            if row.nhs_number in seen_nhs:
+                errors.append(
+                    RowError(
+                        row.line,
+                        "nhs_number",
+                        f"same NHS number as line {seen_nhs[row.nhs_number]}",
+                    )
+                )
+            seen_nhs.setdefault(row.nhs_number, row.line)
+        hospital = row.get("hospital_number")
+        if hospital:
+            if hospital in seen_hospital:
+                errors.append(
+                    RowError(
+                        row.line,
+                        "hospital_number",
+                        f"same hospital number as line {seen_hospital[hospital]}",
+                    )
+                )
+            seen_hospital.setdefault(hospital, row.line)
+
+
+def _write(row: _Row, system: str) -> None:
+    assert row.team is not None and row.birth_date is not None  # noqa: S101  # validated
+    identifiers = (
+        [IdentifierInput(system, row.get("hospital_number"))] if row.get("hospital_number") else []
+    )
+    patient = patient_register(
+        actor=None,
+        nhs_number=row.nhs_number or None,
+        given_name=row.get("given_name"),
+        family_name=row.get("family_name"),
+        birth_date=row.birth_date,
+        sex=row.get("sex"),
+        team_id=row.team.pk,
+        postcode=row.get("postcode"),
+        phone=row.get("phone"),
+        email=row.get("email"),
+        identifiers=identifiers,
+        reason=IMPORT_REASON,
+    )
+    if row.primary_on is not None:
+        primary_diagnosis_record(
+            actor=None,
+            patient=patient,
+            diagnosed_on=row.primary_on,
+            laterality=row.get("primary_laterality"),
+            er=row.get("primary_er"),
+            pr=row.get("primary_pr"),
+            her2=row.get("primary_her2"),
+        )
+    if row.secondary_on is not None:
+        secondary_diagnosis_record(
+            actor=None,
+            patient=patient,
+            diagnosed_on=row.secondary_on,
+            presentation=row.get("presentation"),
+            sites=[SiteInput(code) for code in _sites(row)],
+            er=row.get("met_er"),
+            pr=row.get("met_pr"),
+            her2=row.get("met_her2"),
+            receptors_assessed_on=row.assessed_on,
+            biopsy_decision=row.get("biopsy_decision") or BiopsyDecision.NOT_DECIDED,
+            biopsy_not_feasible_reason=row.get("biopsy_not_feasible_reason"),
+        )
+    if (
+        row.key_worker is not None
+        and not KeyWorkerAssignment.objects.filter(patient=patient, ended_at__isnull=True).exists()
+    ):
+        keyworker_assign(
+            actor=None, patient=patient, key_worker_id=row.key_worker.pk, reason=IMPORT_REASON
+        )
+
+
+def import_registry_file(
+    path: Path, *, identifier_system: str = DEFAULT_IDENTIFIER_SYSTEM
+) -> ImportReport:
+    """Validate every row, then write them all in one transaction, or write nothing."""
+    header, rows = read_rows(path)
+    errors: list[RowError] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    for column in missing:
+        errors.append(RowError(1, column, "column missing from the header"))
+    for column in header:
+        if column not in KNOWN_COLUMNS:
+            errors.append(RowError(1, column, "unknown column"))
+    if errors:
+        raise ImportFailed(errors)
+    teams = {team.name: team for team in Team.objects.all()}
+    for row in rows:
+        _validate_row(row, teams, identifier_system, errors)
+    _duplicates_within(rows, errors)
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: (e.line, e.field)))
+    report = ImportReport()
+    with transaction.atomic():
+        for row in rows:
+            if row.existing is not None:
+                report.unchanged += 1
+                continue
+            try:
+                _write(row, identifier_system)
+            except ValidationFailed as exc:
+                failures = [RowError(row.line, f, m) for f, m in exc.fields.items()] or [
+                    RowError(row.line, "row", exc.message)
+                ]
+                raise ImportFailed(failures) from exc
+            report.created += 1
+    return report
