@@ -54,6 +54,7 @@ pg_throwaway_start() {
     -o "-p $port -k $PG_THROWAWAY_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
     start >/dev/null || { cat "$PG_THROWAWAY_DIR/server.log" >&2; return 1; }
   "$PG_THROWAWAY_BIN/pg_isready" -h 127.0.0.1 -p "$port" -t 30 >/dev/null
+  "$PG_THROWAWAY_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres waypoint
   PG_THROWAWAY_URL="postgres://postgres@127.0.0.1:$port/waypoint"
   export PG_THROWAWAY_URL
 }

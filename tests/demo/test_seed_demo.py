@@ -101,3 +101,20 @@ def test_sites_carry_their_snomed_codes(db: None) -> None:
     pairs = set(MetastaticSite.objects.values_list("site", "snomed_code"))
     assert ("bone", "94222008") in pairs
     assert all(code for _, code in pairs)
+
+
+def test_a_national_scale_population_has_realistic_caseloads(db: None) -> None:
+    from django.db.models import Count
+
+    from waypoint.careteam.models import Team
+
+    _seed(1300)
+    breast_teams = Team.objects.exclude(name="Acute Oncology Helpline")
+    assert breast_teams.count() == 3
+    loads = (
+        KeyWorkerAssignment.objects.filter(ended_at=None)
+        .values("key_worker")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    assert max(loads) < 250  # a clinical nurse specialist's caseload, not a whole region

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
+def _key_workers_of(team_ids: Iterable[int] | QuerySet[TeamMembership, int]) -> list[User]:
     return list(
         User.objects.filter(memberships__team_id__in=team_ids, role=Role.KEY_WORKER, is_active=True)
         .distinct()
@@ -40,7 +41,7 @@ def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
 def caseload(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     form = CaseloadFilterForm(request.GET or None)
-    team_ids = list(TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True))
+    team_ids = TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True)
     form.fields["key_worker"].choices = [  # type: ignore[attr-defined]  # ChoiceField
         ("", "Anyone"),
         *[(u.pk, u.display_name) for u in _key_workers_of(team_ids)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -151,7 +151,6 @@ class CaseloadPage:
     unassigned_count: int
     overdue_unassigned_count: int
     filters: CaseloadFilters
-    key_workers: list[User] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -183,6 +182,27 @@ def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> Q
     if filters.unassigned_only:
         queryset = queryset.filter(~Exists(current))
     return queryset.order_by(*SORTS[filters.sort])
+
+
+def _caseload_counts(actor: User, day: dt.date) -> dict[str, int]:
+    """Every count the caseload header shows, in one pass over the actor's registry patients."""
+    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
+    living = policies.patients_for_actor(actor).filter(
+        metastatic_diagnosed_on__isnull=False, died_on__isnull=True
+    )
+    current = KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
+    covered = selectors.active_covers_query(day).filter(cover_user=actor).values("absent_user_id")
+    mine = Exists(current.filter(Q(key_worker=actor) | Q(key_worker_id__in=covered)))
+    return living.aggregate(
+        team=Count("id"),
+        mine=Count("id", filter=mine),
+        unassigned=Count("id", filter=~Exists(current)),
+        overdue=Count(
+            "id",
+            filter=~Exists(current)
+            & Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline)),
+        ),
+    )
 
 
 @transaction.atomic
@@ -220,23 +240,7 @@ def caseload_open(
         )
         for p in result.items
     ]
-    visible = policies.patients_for_actor(actor)
-    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
-    counts = selectors.unassigned_base(visible).aggregate(
-        total=Count("id"),
-        overdue=Count(
-            "id", filter=Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline))
-        ),
-    )
-    mine = selectors.caseload_queryset(visible, actor=actor, scope="mine", day=day).count()
-    team = selectors.caseload_queryset(visible, actor=actor, scope="team", day=day).count()
-    key_workers = list(
-        User.objects.filter(
-            memberships__team_id__in=policies.team_ids_for(actor), role="key_worker"
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    counts = _caseload_counts(actor, day)
     audit_record_many(
         actor=actor,
         action=AuditAction.LIST,
@@ -249,10 +253,9 @@ def caseload_open(
         count=result.count,
         page=result.page,
         page_size=size,
-        mine_count=mine,
-        team_count=team,
-        unassigned_count=counts["total"] or 0,
+        mine_count=counts["mine"] or 0,
+        team_count=counts["team"] or 0,
+        unassigned_count=counts["unassigned"] or 0,
         overdue_unassigned_count=counts["overdue"] or 0,
         filters=filters,
-        key_workers=key_workers,
     )

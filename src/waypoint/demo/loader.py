@@ -20,14 +20,21 @@ from waypoint.accounts.models import Role, User
 from waypoint.accounts.services import user_create
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record_many
-from waypoint.careteam.models import KeyWorkerAssignment, Organisation, Team
+from waypoint.careteam.models import KeyWorkerAssignment, Organisation, Team, TeamMembership
 from waypoint.careteam.services import (
     keyworker_assign,
     organisation_create,
     team_create,
     team_membership_add,
 )
-from waypoint.demo.population import PersonSpec, generate, nhs_numbers
+from waypoint.demo.population import (
+    KEY_WORKERS_PER_LARGE_TEAM,
+    TEAMS_PER_ORGANISATION,
+    PersonSpec,
+    generate,
+    nhs_numbers,
+    team_count,
+)
 from waypoint.registry.models import (
     CarerContact,
     MetastaticSite,
@@ -326,6 +333,59 @@ def _load_batch(
     )
 
 
+def _scale_out(
+    teams: dict[str, Team], users: dict[str, User], count: int, per_team: int
+) -> tuple[list[Team], list[list[User]]]:
+    """Teams beyond the two demo teams, ten to an organisation, each with its key workers.
+
+    Their staff have no usable password: they exist so that a national-scale population has
+    realistic caseloads, not to sign in.
+    """
+    team_list = [teams["a"], teams["b"]]
+    key_workers = [
+        [users["keyworker"], users["keyworker3"]],
+        [users["keyworker2"], users["keyworker4"]],
+    ]
+    organisation = teams["a"].organisation
+    for index in range(2, count):
+        if index % TEAMS_PER_ORGANISATION == 0:
+            number = index // TEAMS_PER_ORGANISATION
+            organisation = organisation_create(
+                name=f"Synthetic Hospitals NHS Trust {number}", ods_code=f"RSY{number:03d}"
+            )
+        team_list.append(
+            team_create(
+                organisation=organisation,
+                name=f"Breast Care Team {index + 1}",
+                in_hours_phone=f"0118 496 {index:04d}",
+                out_of_hours_phone="0118 496 0999",
+            )
+        )
+        key_workers.append([])
+    staff: list[User] = []
+    for index, team in enumerate(team_list):
+        for slot in range(len(key_workers[index]), per_team):
+            user = User(
+                username=f"kw{index + 1:03d}-{slot + 1}",
+                role=Role.KEY_WORKER,
+                first_name=f"Nurse {slot + 1}",
+                last_name=team.name.replace("Breast Care ", ""),
+                job_title="Clinical nurse specialist",
+                work_phone=team.in_hours_phone,
+            )
+            user.set_unusable_password()
+            staff.append(user)
+            key_workers[index].append(user)
+    User.objects.bulk_create(staff)
+    TeamMembership.objects.bulk_create(
+        TeamMembership(user=user, team=team)
+        for team, members in zip(team_list, key_workers, strict=True)
+        for user in members
+        if user in staff
+    )
+    return team_list, key_workers
+
+
 def load_demo(
     *,
     size: int,
@@ -335,15 +395,15 @@ def load_demo(
 ) -> None:
     """All or nothing: a failed load leaves no half-seeded hospital behind."""
     started = time.monotonic()
+    count = team_count(size)
+    per_team = 2 if count == 2 else KEY_WORKERS_PER_LARGE_TEAM
     with transaction.atomic():
         teams, users = _create_staff()
         _create_persona(teams, users, today)
-        team_list = [teams["a"], teams["b"]]
-        key_workers = [
-            [users["keyworker"], users["keyworker3"]],
-            [users["keyworker2"], users["keyworker4"]],
-        ]
-        specs = generate(seed=seed, size=size, today=today)
+        team_list, key_workers = _scale_out(teams, users, count, per_team)
+        specs = generate(
+            seed=seed, size=size, today=today, teams=count, key_workers_per_team=per_team
+        )
         for start in range(0, len(specs), BATCH):
             _load_batch(specs[start : start + BATCH], team_list, key_workers)
             done = min(start + BATCH, len(specs))

@@ -31,6 +31,16 @@ FAMILY = (
 ).split()
 POSTCODE_AREAS = ("LS1", "LS6", "LS8", "LS11", "LS17", "WF1", "WF3", "BD3", "HX1", "HD1", "YO1")
 
+PATIENTS_PER_TEAM = 600  # a large breast team; key workers carry about 150 people each
+KEY_WORKERS_PER_LARGE_TEAM = 4
+TEAMS_PER_ORGANISATION = 10
+
+
+def team_count(size: int) -> int:
+    """Two teams for the demo; at national scale, one team per ~600 people."""
+    return max(2, -(-size // PATIENTS_PER_TEAM))
+
+
 SITE_PROBABILITIES = (
     ("bone", 0.65),
     ("liver", 0.30),
@@ -120,7 +130,12 @@ def _years_before(day: dt.date, years: int, rng: random.Random) -> dt.date:
 
 
 def generate(
-    *, seed: int, size: int, today: dt.date, key_workers_per_team: int = 2
+    *,
+    seed: int,
+    size: int,
+    today: dt.date,
+    teams: int = 2,
+    key_workers_per_team: int = 2,
 ) -> list[PersonSpec]:
     rng = random.Random(seed)
     numbers = nhs_numbers(size)
@@ -173,7 +188,7 @@ def generate(
         people.append(
             PersonSpec(
                 index=i,
-                team_index=0 if rng.random() < 0.55 else 1,
+                team_index=rng.randrange(teams),
                 nhs_number=numbers[i],
                 given_name=given,
                 family_name=family,
