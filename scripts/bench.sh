@@ -27,8 +27,8 @@ start=$(date +%s)
 echo "Seeded $PATIENTS people in $(( $(date +%s) - start )) s"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-.venv/bin/gunicorn waypoint.config.wsgi:application --pythonpath src --bind "127.0.0.1:$port" \
-  --workers 2 --access-logfile - --log-level warning >"$PG_THROWAWAY_DIR/gunicorn.log" 2>&1 &
+WAYPOINT_BIND="127.0.0.1:$port" WAYPOINT_WORKERS=2 WAYPOINT_ACCESS_LOG="" .venv/bin/gunicorn -c gunicorn.conf.py \
+  >"$PG_THROWAWAY_DIR/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 .venv/bin/python - "$port" <<'PY'
 import sys, time, urllib.request

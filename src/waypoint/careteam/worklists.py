@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
@@ -21,7 +21,6 @@ from waypoint.core.pagination import paginate
 from waypoint.registry import policies
 from waypoint.registry.models import MetastaticSite, Patient
 from waypoint.registry.rules.codes import SITES_BY_CODE
-from waypoint.registry.selectors import with_display_relations
 
 
 @dataclass(frozen=True)
@@ -136,8 +135,35 @@ class CaseloadFilters:
 class CaseloadRow:
     patient: Patient
     contact: selectors.PatientContact
-    sites: list[MetastaticSite]
+    sites: list[str]
     age: int
+
+
+def with_current_key_worker(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """What a caseload row shows, and no more: a list page's cost is mostly ORM objects."""
+    return queryset.select_related("team").prefetch_related(
+        Prefetch(
+            "key_worker_assignments",
+            queryset=KeyWorkerAssignment.objects.filter(ended_at__isnull=True).select_related(
+                "key_worker"
+            ),
+            to_attr="current_assignments",
+        )
+    )
+
+
+def site_labels_for(patient_ids: list[int]) -> dict[int, list[str]]:
+    """Metastatic site labels per patient, in one query without building site objects."""
+    labels: dict[int, list[str]] = {}
+    rows = (
+        MetastaticSite.objects.filter(diagnosis__patient_id__in=patient_ids)
+        .order_by("diagnosis__diagnosed_on", "id")
+        .values_list("diagnosis__patient_id", "site", "detail")
+    )
+    for patient_id, code, detail in rows:
+        label = SITES_BY_CODE[code].label
+        labels.setdefault(patient_id, []).append(f"{label} ({detail})" if detail else label)
+    return labels
 
 
 @dataclass(frozen=True)
@@ -226,16 +252,17 @@ def caseload_open(
         raise ValidationFailed("Those filters are not valid.", fields=errors)
     size = page_size or settings.WAYPOINT_PAGE_SIZE
     queryset = _caseload_queryset(actor, filters, day)
-    result = paginate(with_display_relations(queryset), page=page, page_size=size)
+    result = paginate(with_current_key_worker(queryset), page=page, page_size=size)
     key_worker_ids = {
         a.key_worker_id for p in result.items for a in getattr(p, "current_assignments", [])
     }
     covers: dict[int, Cover] = selectors.covers_by_absent_user(key_worker_ids, day)
+    sites = site_labels_for([p.pk for p in result.items])
     rows = [
         CaseloadRow(
             patient=p,
             contact=selectors.contact_for_patient(p, day=day, covers=covers),
-            sites=[s for d in p.secondaries.all() for s in d.sites.all()],
+            sites=sites.get(p.pk, []),
             age=p.age_on(day),
         )
         for p in result.items
