@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from waypoint.core.testing import PASSWORD, World, build_world
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
-# thread with a running loop unless told it is safe, which it is here (tests run serially).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
+# calls from a thread with a running loop (SynchronousOnlyOperation). Here that is safe: the
+# loop only drives the browser, and the test's own queries never run concurrently with it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+REPOSITORY = Path(__file__).resolve().parents[2]
+AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,10 +33,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+NewPage = Callable[..., Page]
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the whole run; each test gets fresh contexts (cookies, storage)."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -43,12 +50,25 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    yield opened
-    context.close()
+def new_page(browser: Browser) -> Iterator[NewPage]:
+    """Opens a page in a new browser context (a separate person); all are closed afterwards."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(**context_options: Any) -> Page:
+        options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+        context = browser.new_context(**(options | context_options))
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: NewPage) -> Page:
+    return new_page()
 
 
 def _clear_audit_trail_for_flush() -> None:
@@ -67,29 +87,31 @@ def _clear_audit_trail_for_flush() -> None:
 
 
 @pytest.fixture
-def browser_world(transactional_db: None) -> Iterator[World]:
+def world(transactional_db: None) -> Iterator[World]:
+    """The personas, committed, so the live server's thread sees them (unlike tests/conftest.py's
+    ``world``, which lives inside a transaction that only the test's own connection can see)."""
     yield build_world()
     _clear_audit_trail_for_flush()
 
 
-def login(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+def login(page: Page, live_server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the form, as a person would, and waits for the page that follows."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core, WCAG 2.2 AA rule set: no serious or critical violation."""
+    """axe-core with the WCAG 2.2 AA rules: no serious or critical violation on the page."""
     page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     details = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
         for v in bad
     ]
-    assert not bad, "\n".join(details)
+    assert not bad, f"{page.url}\n" + "\n".join(details)
