@@ -168,3 +168,69 @@ def test_the_worklist_swaps_one_row_when_assigning_with_htmx(world: World) -> No
     assert response.status_code == 200
     assert html.lstrip().startswith("<tr")
     assert "Kate Walker is now" in html and "Assigned" in html
+
+
+def test_changing_details_through_the_form_records_only_what_changed(world: World) -> None:
+    from waypoint.audit.models import AuditEvent
+
+    client = _as(world.key_worker)
+    form = client.get(f"/patients/{world.patient.pk}/edit/").content.decode()
+    assert 'value="Lovelace"' in form
+    response = client.post(
+        f"/patients/{world.patient.pk}/edit/",
+        {
+            "nhs_number": world.patient.nhs_number,
+            "given_name": "Ada",
+            "family_name": "Lovelace",
+            "birth_date": "1960-05-17",
+            "sex": "female",
+            "phone": "07700 900555",
+            "preferred_contact_method": "phone",
+        },
+    )
+    assert response.status_code == 302
+    world.patient.refresh_from_db()
+    assert world.patient.phone == "07700 900555"
+    update = AuditEvent.objects.filter(patient=world.patient, action="update").latest("id")
+    assert update.detail == "changed: phone"
+
+
+def test_adding_a_carer_needs_consent(world: World) -> None:
+    client = _as(world.key_worker)
+    refused = client.post(
+        f"/patients/{world.patient.pk}/carers/new/",
+        {"name": "Sam", "relationship": "son", "phone": "07700 900001"},
+    )
+    assert "record when the person agreed" in refused.content.decode()
+    added = client.post(
+        f"/patients/{world.patient.pk}/carers/new/",
+        {
+            "name": "Sam",
+            "relationship": "son",
+            "phone": "07700 900001",
+            "consent_given_on": "2026-11-01",
+        },
+    )
+    assert added.status_code == 302
+    assert world.patient.carers.get().name == "Sam"
+
+
+def test_recording_the_primary_diagnosis_through_the_form(world: World) -> None:
+    response = _as(world.key_worker).post(
+        f"/patients/{world.patient.pk}/primary-diagnoses/new/",
+        {
+            "diagnosed_on": "2015-02-01",
+            "laterality": "right",
+            "er": "positive",
+            "pr": "negative",
+            "her2": "negative",
+        },
+    )
+    assert response.status_code == 302
+    assert world.patient.primaries.get().laterality == "right"
+
+
+def test_colleagues_in_other_teams_cannot_reach_the_edit_forms(world: World) -> None:
+    client = _as(world.other_team_nurse)
+    for path in ("edit", "carers/new", "primary-diagnoses/new", "secondary-diagnoses/new"):
+        assert client.get(f"/patients/{world.patient.pk}/{path}/").status_code == 404

@@ -7,6 +7,7 @@ from waypoint.registry.models import (
     BiopsyDecision,
     ContactMethod,
     Her2Status,
+    Laterality,
     Presentation,
     ReceptorStatus,
     Sex,
@@ -86,4 +87,54 @@ class SecondaryDiagnosisForm(NhsForm):
     )
     biopsy_not_feasible_reason = forms.CharField(
         max_length=300, required=False, label="If not feasible, why?"
+    )
+
+
+class PatientEditForm(NhsForm):
+    nhs_number = forms.CharField(max_length=20, required=False, label="NHS number")
+    given_name = forms.CharField(max_length=100, label="First name")
+    family_name = forms.CharField(max_length=100, label="Last name")
+    birth_date = forms.DateField(widget=NhsDateInput(), label="Date of birth")
+    sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
+    postcode = forms.CharField(max_length=10, required=False, label="Postcode")
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    phone = forms.CharField(max_length=32, required=False, label="Phone")
+    email = forms.EmailField(required=False, label="Email")
+    preferred_contact_method = forms.ChoiceField(
+        choices=ContactMethod.choices, label="How they prefer to be contacted"
+    )
+    died_on = forms.DateField(
+        widget=NhsDateInput(),
+        required=False,
+        label="Date of death",
+        help_text="Only if the person has died. This ends the key worker's assignment.",
+    )
+
+
+class PrimaryDiagnosisForm(NhsForm):
+    diagnosed_on = forms.DateField(widget=NhsDateInput(), label="Date of primary diagnosis")
+    laterality = forms.ChoiceField(choices=Laterality.choices, label="Which breast")
+    er = forms.ChoiceField(choices=ReceptorStatus.choices, label="ER")
+    pr = forms.ChoiceField(choices=ReceptorStatus.choices, label="PR")
+    her2 = forms.ChoiceField(choices=Her2Status.choices, label="HER2")
+
+
+class CarerForm(NhsForm):
+    name = forms.CharField(max_length=200, label="Carer's name")
+    relationship = forms.CharField(
+        max_length=100, label="Relationship", help_text="For example: daughter, husband, friend."
+    )
+    phone = forms.CharField(max_length=32, required=False, label="Phone")
+    email = forms.EmailField(required=False, label="Email")
+    consent_given_on = forms.DateField(
+        widget=NhsDateInput(),
+        required=False,
+        label="Date the person agreed we may contact this carer",
+        help_text="A carer is recorded only with the person's consent.",
+    )
+    consent_scope = forms.CharField(
+        max_length=300,
+        required=False,
+        label="What they agreed to",
+        initial="May be contacted about care and given updates",
     )

@@ -17,7 +17,14 @@ from waypoint.core.http import acting_user
 from waypoint.core.pagination import Page
 from waypoint.core.views import permission_required
 from waypoint.registry import policies, services
-from waypoint.registry.forms import PatientForm, SearchForm, SecondaryDiagnosisForm
+from waypoint.registry.forms import (
+    CarerForm,
+    PatientEditForm,
+    PatientForm,
+    PrimaryDiagnosisForm,
+    SearchForm,
+    SecondaryDiagnosisForm,
+)
 from waypoint.registry.models import Patient
 from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
 from waypoint.registry.selectors import current_receptors, patient_detail_queryset
@@ -166,3 +173,81 @@ def secondary_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, "Secondary diagnosis recorded.")
             return redirect("patient_detail", patient.pk)
     return render(request, "registry/secondary_new.html", {"form": form, "patient": patient})
+
+
+_EDIT_FIELDS = (
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+    "preferred_contact_method",
+    "died_on",
+)
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    initial = {name: getattr(patient, name) for name in _EDIT_FIELDS}
+    form = PatientEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if value != initial[name] and not (value in ("", None) and initial[name] in ("", None))
+        }
+        try:
+            if changes:
+                services.patient_update(actor=actor, patient=patient, changes=changes)
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Details saved." if changes else "Nothing was changed.")
+            return redirect("patient_detail", patient.pk)
+    return render(request, "registry/patient_edit.html", {"form": form, "patient": patient})
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def primary_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    form = PrimaryDiagnosisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.primary_diagnosis_record(actor=actor, patient=patient, **form.cleaned_data)
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Primary diagnosis recorded.")
+            return redirect("patient_detail", patient.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "patient": patient, "title": "Record the primary diagnosis"},
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def carer_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    form = CarerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_contact_add(actor=actor, patient=patient, **form.cleaned_data)
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Carer added.")
+            return redirect("patient_detail", patient.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {"form": form, "patient": patient, "title": "Add a carer"},
+    )
