@@ -88,6 +88,8 @@ def test_the_population_is_deterministic_and_realistic() -> None:
     assert 0.08 <= share["triple_negative"] <= 0.16
     sites = Counter(site for p in people for site in p.sites)
     assert sites.most_common(1)[0][0] == "bone"
+    assert 0.60 <= sites["bone"] / len(people) <= 0.72
+    assert all(p.sites for p in people)
     de_novo = sum(p.presentation == "de_novo" for p in people) / len(people)
     assert 0.25 <= de_novo <= 0.35
     unassigned = sum(p.key_worker_slot is None for p in people) / len(people)
@@ -118,3 +120,28 @@ def test_a_national_scale_population_has_realistic_caseloads(db: None) -> None:
         .values_list("n", flat=True)
     )
     assert max(loads) < 250  # a clinical nurse specialist's caseload, not a whole region
+
+
+def test_the_unassigned_worklist_is_mostly_people_waiting_weeks_not_years() -> None:
+    people = generate(seed=2026, size=3000, today=TODAY)
+    waiting = [
+        (TODAY - (p.previous_ended_on or p.metastatic_on)).days
+        for p in people
+        if p.key_worker_slot is None
+    ]
+    assert any(days > 14 for days in waiting)
+    assert any(days <= 14 for days in waiting)
+    assert max(waiting) <= 42
+
+
+def test_people_whose_key_worker_left_wait_on_the_worklist(db: None) -> None:
+    from waypoint.careteam.selectors import unassigned_base
+
+    _seed(600)
+    waiting = unassigned_base(Patient.objects.all())
+    assert waiting.exists()
+    left = KeyWorkerAssignment.objects.filter(end_reason="Key worker moved to another post")
+    assert left.exists()
+    assert set(left.values_list("patient_id", flat=True)) <= set(
+        waiting.values_list("id", flat=True)
+    )

@@ -7,7 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from waypoint.careteam.models import KeyWorkerAssignment
+from waypoint.careteam.services import organisation_create, team_create
 from waypoint.core.testing import World
+from waypoint.registry.importer import ImportFailed, import_registry_file
 from waypoint.registry.models import Patient, PatientIdentifier, SecondaryDiagnosis
 
 HEADER = (
@@ -35,6 +37,16 @@ def _write(tmp_path: Path, rows: list[str], header: str = HEADER) -> Path:
 def _import(path: Path) -> str:
     out = StringIO()
     call_command("import_registry", str(path), stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def _refused(path: Path) -> str:
+    """The report of an import that must fail, after checking it wrote nothing."""
+    before = (Patient.objects.count(), SecondaryDiagnosis.objects.count())
+    out = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_registry", str(path), stdout=out, stderr=out)
+    assert (Patient.objects.count(), SecondaryDiagnosis.objects.count()) == before
     return out.getvalue()
 
 
@@ -70,12 +82,13 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world: World, tmp_path
         GOOD[0],
         "9434765918,,Bad,Check,1970-01-01,female,,Breast Team A,,,,,,,,,,,,,,,",
         "9434765919,,Dup,Number,1970-01-01,female,,Breast Team A,,,,,,,,,,,,,,,",
-        ",,Bad,Date,1970-02-30,female,,Breast Team A,,,,,,,,,,,,,,,",
-        ",,Bad,Site,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,recurrence,bone;spleen,,,,,,,",
-        ",,No,Team,1970-01-01,female,,Nowhere Team,,,,,,,,,,,,,,,",
-        ",,No,Reason,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,de_novo,bone,,,,,"
+        ",H201,Bad,Date,1970-02-30,female,,Breast Team A,,,,,,,,,,,,,,,",
+        ",H202,Bad,Site,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,recurrence,bone;spleen,"
+        ",,,,,,",
+        ",H203,No,Team,1970-01-01,female,,Nowhere Team,,,,,,,,,,,,,,,",
+        ",H204,No,Reason,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,de_novo,bone,,,,,"
         "not_feasible,,",
-        ",,Future,Born,2999-01-01,female,,Breast Team A,,,,,,,,,,,,,,,",
+        ",H205,Future,Born,2999-01-01,female,,Breast Team A,,,,,,,,,,,,,,,",
     ]
     before = Patient.objects.count()
     with pytest.raises(CommandError, match="nothing was imported") as failure:
@@ -131,3 +144,78 @@ def test_a_byte_order_mark_and_blank_lines_are_accepted(world: World, tmp_path: 
     path = tmp_path / "bom.csv"
     path.write_text("\ufeff" + HEADER + "\n\n" + GOOD[2] + "\n\n", encoding="utf-8")
     assert "1 created" in _import(path)
+
+
+def test_a_reimport_with_a_changed_diagnosis_or_team_is_refused(
+    world: World, tmp_path: Path
+) -> None:
+    _import(_write(tmp_path, GOOD))
+    changed = [
+        GOOD[0].replace("bone;liver", "bone"),
+        GOOD[1].replace("Breast Team B", "Breast Team A"),
+        GOOD[2].replace("Pat,Quinn,1980-01-01,female,", "Pat,Quinn,1980-01-01,female,LS2 7EW"),
+    ]
+    report = _refused(_write(tmp_path, changed))
+    assert "line 2, secondary_diagnosed_on: already registered with different details" in report
+    assert "line 3, team: already registered with different details" in report
+    assert "line 4, postcode: already registered with different details" in report
+
+
+def test_a_reimport_that_leaves_optional_cells_blank_is_unchanged(
+    world: World, tmp_path: Path
+) -> None:
+    _import(_write(tmp_path, GOOD))
+    shorter = GOOD[0].replace("LS1 4AP", "").replace(",kw", ",")
+    assert "0 created, 1 unchanged" in _import(_write(tmp_path, [shorter]))
+
+
+def test_a_row_without_nhs_or_hospital_number_is_refused(world: World, tmp_path: Path) -> None:
+    report = _refused(
+        _write(tmp_path, [",,No,Identifier,1970-01-01,female,,Breast Team A,,,,,,,,,,,,,,,"])
+    )
+    assert "line 2, nhs_number: give an NHS number or a hospital number" in report
+
+
+def test_a_hospital_number_of_someone_else_is_refused(world: World, tmp_path: Path) -> None:
+    _import(_write(tmp_path, GOOD))
+    clash = "9000000009,H101,Pat,Quinn,1980-01-01,female,,Breast Team A,,,,,,,,,,,,,,,"
+    report = _refused(_write(tmp_path, [clash]))
+    assert "line 2, hospital_number: belongs to record" in report
+
+
+def test_receptors_without_a_date_and_the_other_site_are_refused_up_front(
+    world: World, tmp_path: Path
+) -> None:
+    rows = [
+        ",H301,No,Date,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,recurrence,bone,"
+        "positive,positive,negative,,done,,",
+        ",H302,Other,Site,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,recurrence,other,,,,,,,",
+    ]
+    report = _refused(_write(tmp_path, rows))
+    assert "line 2, receptors_assessed_on: required with a metastatic receptor result" in report
+    assert "line 3, sites: 'other' needs a body site" in report
+
+
+def test_a_team_name_used_by_two_organisations_is_refused(world: World, tmp_path: Path) -> None:
+    elsewhere = organisation_create(name="Other Trust", ods_code="RYY01")
+    team_create(
+        organisation=elsewhere,
+        name="Breast Team B",
+        in_hours_phone="0113 496 0000",
+        out_of_hours_phone="0113 496 0001",
+    )
+    report = _refused(_write(tmp_path, [GOOD[1]]))
+    assert "line 2, team: 2 organisations have a team called 'Breast Team B'" in report
+
+
+def test_stray_cells_and_repeated_columns_are_refused(world: World, tmp_path: Path) -> None:
+    stray = _refused(_write(tmp_path, [GOOD[2] + ",Flat 2"]))
+    assert "line 2, row: more cells than the header has columns" in stray
+    repeated = _refused(_write(tmp_path, [GOOD[2] + ",x"], header=HEADER + ",given_name"))
+    assert "line 1, given_name: column appears twice" in repeated
+
+
+def test_a_path_that_cannot_be_read_is_a_clear_error(world: World, tmp_path: Path) -> None:
+    with pytest.raises(ImportFailed) as failure:
+        import_registry_file(tmp_path)
+    assert str(failure.value.errors[0]).startswith("file: cannot be read")

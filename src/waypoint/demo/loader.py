@@ -65,7 +65,9 @@ class DemoLogin:
 LOGINS = (
     DemoLogin("keyworker", "key worker, team A", "her caseload, team A, unassigned worklist"),
     DemoLogin("oncologist", "oncologist, team A", "team A's patients"),
+    DemoLogin("keyworker3", "key worker, team A", "her caseload, team A"),
     DemoLogin("keyworker2", "key worker, team B", "team B's patients"),
+    DemoLogin("keyworker4", "key worker, team B", "his caseload, team B"),
     DemoLogin("helpline", "helpline nurse", "anyone in the trust, with a reason"),
     DemoLogin("manager", "service manager", "counts only; moves caseloads"),
     DemoLogin("admin", "administrator", "audit trail and reference data"),
@@ -295,6 +297,17 @@ def _load_batch(
     )
     assignments: list[KeyWorkerAssignment] = []
     for p, s in zip(patients, specs, strict=True):
+        if s.previous_slot is not None and s.assigned_on and s.previous_ended_on:
+            assignments.append(
+                KeyWorkerAssignment(
+                    patient=p,
+                    key_worker=key_workers[s.team_index][s.previous_slot],
+                    started_at=_aware(s.assigned_on),
+                    ended_at=_aware(s.previous_ended_on, 16),
+                    start_reason="New secondary diagnosis",
+                    end_reason="Key worker moved to another post",
+                )
+            )
         if s.key_worker_slot is None or s.assigned_on is None:
             continue
         key_worker = key_workers[s.team_index][s.key_worker_slot]

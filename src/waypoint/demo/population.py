@@ -92,11 +92,17 @@ class PersonSpec:
     died_on: dt.date | None
     key_worker_slot: int | None  # which of the team's key workers; None = unassigned
     assigned_on: dt.date | None
+    previous_slot: int | None  # an unassigned person's former key worker, whose care ended
+    previous_ended_on: dt.date | None
     carer: tuple[str, str, str] | None  # name, relationship, phone
 
 
 def nhs_numbers(count: int, *, start: int = 999_000_000) -> list[str]:
-    """Valid, unique NHS numbers in the 999 test range."""
+    """Valid, unique NHS numbers in the 999 test range.
+
+    The population counts up from 999 000 000; the `patient` persona (999 999 9xx) and
+    docs/examples/registry.csv (999 888 xxxx) sit far above it so that neither ever collides.
+    """
     numbers: list[str] = []
     stem = start
     while len(numbers) < count:
@@ -123,6 +129,18 @@ def _subtype(rng: random.Random) -> Receptors:
             "positive",
         )
     return Receptors("negative", "negative", "negative" if rng.random() < 0.6 else "low")
+
+
+def _sites(rng: random.Random) -> tuple[str, ...]:
+    """Each site drawn on its own; someone who drew none gets one site in proportion.
+
+    Falling back to bone alone would push bone well above its ~65 %.
+    """
+    sites = tuple(code for code, p in SITE_PROBABILITIES if rng.random() < p)
+    if sites:
+        return sites
+    codes, weights = zip(*SITE_PROBABILITIES, strict=True)
+    return (rng.choices(codes, weights=weights)[0],)
 
 
 def _years_before(day: dt.date, years: int, rng: random.Random) -> dt.date:
@@ -155,7 +173,7 @@ def generate(
             earliest = birth_date + dt.timedelta(days=25 * 365)
             primary_on = max(earliest, _years_before(metastatic_on, rng.randint(1, 14), rng))
             primary_on = min(primary_on, metastatic_on - dt.timedelta(days=180))
-        sites = tuple(code for code, p in SITE_PROBABILITIES if rng.random() < p) or ("bone",)
+        sites = _sites(rng)
         metastatic: Receptors | None = None
         assessed_on: dt.date | None = None
         not_feasible = ""
@@ -176,8 +194,18 @@ def generate(
             died_on = metastatic_on + dt.timedelta(days=rng.randint(30, days_since))
         slot: int | None = rng.randrange(key_workers_per_team)
         assigned_on: dt.date | None = min(today, metastatic_on + dt.timedelta(rng.randint(0, 20)))
+        previous_slot: int | None = None
+        previous_ended_on: dt.date | None = None
         if died_on is None and rng.random() < 0.04:
-            slot, assigned_on = None, None
+            # A worklist only of people waiting since a diagnosis years ago would be unlike any
+            # real one: most of those waiting lost their key worker recently (a nurse left).
+            if days_since > 42:
+                previous_slot = slot
+                previous_ended_on = today - dt.timedelta(days=rng.randint(1, 42))
+                assigned_on = min(assigned_on, previous_ended_on) if assigned_on else None
+            else:
+                assigned_on = None
+            slot = None
         carer = None
         if rng.random() < 0.1:
             carer = (
@@ -211,6 +239,8 @@ def generate(
                 died_on=died_on,
                 key_worker_slot=slot,
                 assigned_on=assigned_on,
+                previous_slot=previous_slot,
+                previous_ended_on=previous_ended_on,
                 carer=carer,
             )
         )

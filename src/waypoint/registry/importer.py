@@ -5,8 +5,9 @@ Columns (a header row is required; order does not matter; blank cells are empty 
 ===========================  ======================================================================
 column                       meaning
 ===========================  ======================================================================
-nhs_number                   optional; spaces allowed; modulus-11 checked
-hospital_number              optional; kept as an identifier in ``--identifier-system``
+nhs_number                   spaces allowed; modulus-11 checked
+hospital_number              kept as an identifier in ``--identifier-system``; each row needs
+                             this, the NHS number, or both
 given_name, family_name      required
 birth_date                   required; YYYY-MM-DD or DD/MM/YYYY
 sex                          female, male, other or unknown
@@ -15,15 +16,18 @@ team                         the team's name, as in Waypoint
 primary_diagnosed_on         optional, with primary_laterality, primary_er, primary_pr,
                              primary_her2 (all five or none)
 secondary_diagnosed_on       optional, with presentation (de_novo / recurrence) and sites
-sites                        site codes separated by semicolons, e.g. ``bone;liver``
-met_er, met_pr, met_her2     metastatic receptor status, with receptors_assessed_on
+sites                        site codes separated by semicolons, e.g. ``bone;liver`` (not
+                             ``other``, which needs a body site the file cannot carry)
+met_er, met_pr, met_her2     metastatic receptor status; receptors_assessed_on required with it
 biopsy_decision              done / not_feasible / not_decided; biopsy_not_feasible_reason
 key_worker                   optional username of the named key worker
 ===========================  ======================================================================
 
 Every row is checked before anything is written and every problem is reported with its line
-(the header is line 1) and field. A person already registered with the same details is left
-unchanged, so importing a file twice changes nothing.
+(the header is line 1) and field. Each row needs an NHS number or a hospital number: that is how a
+second import recognises the person. A person already registered with the same details is left
+unchanged, so importing a file twice changes nothing; one registered with different details is an
+error, never an overwrite, because the file cannot tell which side is right.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from waypoint.registry.models import (
     PatientIdentifier,
     Presentation,
     ReceptorStatus,
+    SecondaryDiagnosis,
     Sex,
 )
 from waypoint.registry.rules.codes import SITES_BY_CODE
@@ -100,6 +105,8 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
+        if self.line == 0:  # the file as a whole
+            return f"{self.field}: {self.reason}"
         return f"line {self.line}, {self.field}: {self.reason}"
 
 
@@ -128,6 +135,7 @@ class _Row:
     secondary_on: dt.date | None = None
     assessed_on: dt.date | None = None
     existing: Patient | None = None
+    extra_cells: bool = False
 
     def get(self, name: str) -> str:
         return self.values.get(name, "").strip()
@@ -149,14 +157,26 @@ def read_rows(path: Path) -> tuple[list[str], list[_Row]]:
         raise ImportFailed(
             [RowError(0, "file", f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV")]
         ) from exc
+    except OSError as exc:
+        raise ImportFailed([RowError(0, "file", f"cannot be read ({exc.strerror})")]) from exc
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
     rows = []
-    for values in reader:
-        if not any((v or "").strip() for v in values.values() if isinstance(v, str)):
-            continue  # blank line
-        rows.append(_Row(line=reader.line_num, values={k: v or "" for k, v in values.items() if k}))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        for values in reader:
+            extra = [v for v in values.pop(None, None) or [] if v.strip()]  # past the header
+            if not extra and not any((v or "").strip() for v in values.values()):
+                continue  # blank line, or only commas
+            rows.append(
+                _Row(
+                    line=reader.line_num,
+                    values={k: v or "" for k, v in values.items()},
+                    extra_cells=bool(extra),
+                )
+            )
+    except csv.Error as exc:
+        raise ImportFailed([RowError(reader.line_num, "file", f"not valid CSV ({exc})")]) from exc
     return header, rows
 
 
@@ -167,11 +187,25 @@ def _check_choice(row: _Row, column: str, allowed: Iterable[str], errors: list[R
         errors.append(RowError(row.line, column, f"must be one of {', '.join(options)}"))
 
 
-def _validate_row(row: _Row, teams: dict[str, Team], system: str, errors: list[RowError]) -> None:
+def _validate_row(
+    row: _Row, teams: dict[str, list[Team]], system: str, errors: list[RowError]
+) -> None:
     line = row.line
+    if row.extra_cells:
+        errors.append(
+            RowError(line, "row", "more cells than the header has columns (a stray comma?)")
+        )
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             errors.append(RowError(line, column, "required"))
+    if not row.get("nhs_number") and not row.get("hospital_number"):
+        errors.append(
+            RowError(
+                line,
+                "nhs_number",
+                "give an NHS number or a hospital number, so a second import recognises the person",
+            )
+        )
     if row.get("nhs_number"):
         try:
             row.nhs_number = normalise_nhs_number(row.get("nhs_number"))
@@ -183,8 +217,18 @@ def _validate_row(row: _Row, teams: dict[str, Team], system: str, errors: list[R
             errors.append(RowError(line, "birth_date", "not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
     _check_choice(row, "sex", Sex.values, errors)
     if row.get("team"):
-        row.team = teams.get(row.get("team"))
-        if row.team is None:
+        matches = teams.get(row.get("team"), [])
+        if len(matches) == 1:
+            row.team = matches[0]
+        elif matches:
+            errors.append(
+                RowError(
+                    line,
+                    "team",
+                    f"{len(matches)} organisations have a team called {row.get('team')!r}",
+                )
+            )
+        else:
             errors.append(RowError(line, "team", f"no team called {row.get('team')!r}"))
     if row.get("email") and "@" not in row.get("email"):
         errors.append(RowError(line, "email", "not an email address"))
@@ -211,7 +255,11 @@ def _validate_row(row: _Row, teams: dict[str, Team], system: str, errors: list[R
             errors.append(RowError(line, "secondary_diagnosed_on", "not a date"))
         _check_choice(row, "presentation", Presentation.values, errors)
         for code in _sites(row):
-            if code not in SITES_BY_CODE:
+            if code == "other":
+                errors.append(
+                    RowError(line, "sites", "'other' needs a body site, which a file cannot carry")
+                )
+            elif code not in SITES_BY_CODE:
                 errors.append(RowError(line, "sites", f"unknown site {code!r}"))
         _check_choice(row, "met_er", ReceptorStatus.values, errors)
         _check_choice(row, "met_pr", ReceptorStatus.values, errors)
@@ -220,6 +268,12 @@ def _validate_row(row: _Row, teams: dict[str, Team], system: str, errors: list[R
             row.assessed_on = _parse_date(row.get("receptors_assessed_on"))
             if row.assessed_on is None:
                 errors.append(RowError(line, "receptors_assessed_on", "not a date"))
+        elif any(row.get(c) for c in ("met_er", "met_pr", "met_her2")):
+            errors.append(
+                RowError(
+                    line, "receptors_assessed_on", "required with a metastatic receptor result"
+                )
+            )
         _check_choice(row, "biopsy_decision", BiopsyDecision.values, errors)
         if row.get("biopsy_decision") == BiopsyDecision.NOT_FEASIBLE and not row.get(
             "biopsy_not_feasible_reason"
@@ -267,37 +321,96 @@ def _sites(row: _Row) -> list[str]:
 
 
 def _find_existing(row: _Row, system: str, errors: list[RowError]) -> None:
-    existing = None
-    if row.nhs_number:
-        existing = Patient.objects.filter(nhs_number=row.nhs_number).first()
-    if existing is None and row.get("hospital_number"):
+    by_nhs = Patient.objects.filter(nhs_number=row.nhs_number).first() if row.nhs_number else None
+    by_hospital = None
+    if row.get("hospital_number"):
         identifier = (
             PatientIdentifier.objects.filter(system=system, value=row.get("hospital_number"))
             .select_related("patient")
             .first()
         )
-        existing = identifier.patient if identifier else None
-    if existing is None:
-        return
-    differences = [
-        name
-        for name, value in (
-            ("given_name", existing.given_name),
-            ("family_name", existing.family_name),
-            ("birth_date", existing.birth_date),
-        )
-        if (row.birth_date if name == "birth_date" else row.get(name)) != value
-    ]
-    if differences:
+        by_hospital = identifier.patient if identifier else None
+    if by_nhs and by_hospital and by_nhs.pk != by_hospital.pk:
         errors.append(
             RowError(
                 row.line,
-                differences[0],
-                "already registered with different details "
-                f"({', '.join(differences)} differ from record {existing.pk})",
+                "hospital_number",
+                f"belongs to record {by_hospital.pk}, but the NHS number to record {by_nhs.pk}",
+            )
+        )
+        return
+    existing = by_nhs or by_hospital
+    if existing is None:
+        return
+    for column in _differences(row, existing, system):
+        errors.append(
+            RowError(
+                row.line,
+                column,
+                f"already registered with different details (record {existing.pk})",
             )
         )
     row.existing = existing
+
+
+def _differences(row: _Row, existing: Patient, system: str) -> list[str]:
+    """Columns where the file disagrees with the record.
+
+    A blank optional cell says nothing, so it never disagrees; a diagnosis in the file must match
+    one on the record (a record may have gained more since the file was made).
+    """
+    differ: list[str] = []
+
+    def compare(column: str, stored: object, given: object) -> None:
+        if given not in ("", None) and given != stored:
+            differ.append(column)
+
+    compare("given_name", existing.given_name, row.get("given_name"))
+    compare("family_name", existing.family_name, row.get("family_name"))
+    compare("birth_date", existing.birth_date, row.birth_date)
+    compare("sex", existing.sex, row.get("sex"))
+    compare("team", existing.team_id, row.team.pk if row.team else None)
+    compare("nhs_number", existing.nhs_number, row.nhs_number)
+    compare("postcode", existing.postcode, row.get("postcode").upper())
+    compare("phone", existing.phone, row.get("phone"))
+    compare("email", existing.email, row.get("email"))
+    hospital = row.get("hospital_number")
+    if hospital and not existing.identifiers.filter(system=system, value=hospital).exists():
+        differ.append("hospital_number")
+    if (
+        row.primary_on is not None
+        and not existing.primaries.filter(
+            diagnosed_on=row.primary_on,
+            laterality=row.get("primary_laterality"),
+            er=row.get("primary_er"),
+            pr=row.get("primary_pr"),
+            her2=row.get("primary_her2"),
+        ).exists()
+    ):
+        differ.append("primary_diagnosed_on")
+    if row.secondary_on is not None and not any(
+        _secondary_matches(row, secondary)
+        for secondary in existing.secondaries.filter(diagnosed_on=row.secondary_on)
+    ):
+        differ.append("secondary_diagnosed_on")
+    if (
+        row.key_worker is not None
+        and not existing.key_worker_assignments.filter(key_worker=row.key_worker).exists()
+    ):
+        differ.append("key_worker")
+    return differ
+
+
+def _secondary_matches(row: _Row, secondary: SecondaryDiagnosis) -> bool:
+    return (
+        secondary.presentation == row.get("presentation")
+        and sorted(s.site for s in secondary.sites.all()) == sorted(_sites(row))
+        and (secondary.er, secondary.pr, secondary.her2)
+        == (row.get("met_er"), row.get("met_pr"), row.get("met_her2"))
+        and secondary.receptors_assessed_on == row.assessed_on
+        and secondary.biopsy_decision == (row.get("biopsy_decision") or BiopsyDecision.NOT_DECIDED)
+        and secondary.biopsy_not_feasible_reason == row.get("biopsy_not_feasible_reason")
+    )
 
 
 def _duplicates_within(rows: list[_Row], errors: list[RowError]) -> None:
@@ -388,12 +501,16 @@ def import_registry_file(
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     for column in missing:
         errors.append(RowError(1, column, "column missing from the header"))
-    for column in header:
+    for index, column in enumerate(header):
         if column not in KNOWN_COLUMNS:
             errors.append(RowError(1, column, "unknown column"))
+        elif column in header[:index]:
+            errors.append(RowError(1, column, "column appears twice"))
     if errors:
         raise ImportFailed(errors)
-    teams = {team.name: team for team in Team.objects.all()}
+    teams: dict[str, list[Team]] = {}
+    for team in Team.objects.all():
+        teams.setdefault(team.name, []).append(team)
     for row in rows:
         _validate_row(row, teams, identifier_system, errors)
     _duplicates_within(rows, errors)
