@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from waypoint.core.testing import PASSWORD, World, build_world
@@ -34,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Anything but the live server, such as the NHS.UK stylesheet's Frutiger fonts on assets.nhs.uk:
+# with no network, those requests hang and hold up the page's load event for seconds.
+OFF_SITE = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])")
 
 NewPage = Callable[..., Page]
 
@@ -53,17 +57,25 @@ def browser() -> Iterator[Browser]:
 def new_page(browser: Browser) -> Iterator[NewPage]:
     """Opens a page in a new browser context (a separate person); all are closed afterwards."""
     contexts: list[BrowserContext] = []
+    off_site: list[str] = []
+
+    def refuse(route: Route) -> None:
+        off_site.append(route.request.url)
+        route.abort()
 
     def open_page(**context_options: Any) -> Page:
         options: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
         context = browser.new_context(**(options | context_options))
         context.set_default_timeout(10_000)
+        context.route(OFF_SITE, refuse)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    # Pages must not call third parties: no fonts, scripts or trackers from elsewhere.
+    assert not off_site, f"pages requested off-site resources: {sorted(set(off_site))}"
 
 
 @pytest.fixture
