@@ -1,43 +1,120 @@
 #!/usr/bin/env bash
-# Seeds a population into a throwaway PostgreSQL, serves Waypoint with gunicorn, and measures
-# page latency against the stack's floor. PATIENTS=60000 by default.
+# Seeds a population into a throwaway PostgreSQL, serves Waypoint with gunicorn and production
+# settings, and measures page latency against the stack's floor (bench/run.py; bench/README.md).
+#   PATIENTS=60000 REQUESTS=300 CONCURRENCY="1 4" WORKERS=2 scripts/bench.sh
+# Whatever happens, gunicorn and PostgreSQL are stopped and their directory deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 PATIENTS="${PATIENTS:-60000}"
 REQUESTS="${REQUESTS:-300}"
+WARMUP="${WARMUP:-20}"
+CONCURRENCY="${CONCURRENCY:-1 4}"
+WORKERS="${WORKERS:-2}"
+PY="$repo/.venv/bin/python"
 
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || {
+  echo "The benchmark needs PostgreSQL's server binaries: apt-get install postgresql" >&2
+  exit 1
+}
+
+# pg_throwaway_start installs its own EXIT/INT/TERM traps; they are replaced below by one that
+# also stops gunicorn. As root the server runs as `postgres`, which may not be allowed into the
+# checkout, so it is started from a directory anyone can enter.
 # shellcheck source=scripts/pg_throwaway.sh
 source scripts/pg_throwaway.sh
-pg_throwaway_start
 gunicorn_pid=""
+log_dir=""
 cleanup() {
-  if [ -n "$gunicorn_pid" ]; then kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true; fi
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$gunicorn_pid" ] && kill -0 "$gunicorn_pid" 2>/dev/null; then
+    kill -TERM "$gunicorn_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$gunicorn_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$gunicorn_pid" 2>/dev/null || true
+    wait "$gunicorn_pid" 2>/dev/null || true
+  fi
+  if [ "$status" != 0 ] && [ -n "$log_dir" ] && [ -s "$log_dir/gunicorn.log" ]; then
+    echo "--- last lines of the gunicorn log" >&2
+    tail -n 40 "$log_dir/gunicorn.log" >&2 || true
+  fi
   pg_throwaway_stop
+  exit "$status"
 }
+cd /
+pg_throwaway_start
+cd "$repo"
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
+log_dir="$PG_THROWAWAY_DIR/logs"
+mkdir -p "$log_dir"
 
-export DATABASE_URL="$PG_THROWAWAY_URL" WAYPOINT_DEBUG=false WAYPOINT_LOG_LEVEL=ERROR
+export DATABASE_URL="$PG_THROWAWAY_URL"
+export WAYPOINT_DEBUG=false WAYPOINT_PRODUCTION=true WAYPOINT_LOG_LEVEL=ERROR
+WAYPOINT_SECRET_KEY="bench-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+export WAYPOINT_SECRET_KEY
 export WAYPOINT_VAR_DIR="$PG_THROWAWAY_DIR/var"
-echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); PostgreSQL $("$PG_THROWAWAY_BIN/postgres" --version | awk '{print $3}') with fsync off (throwaway server)"
-.venv/bin/python manage.py migrate --no-input -v0
-start=$(date +%s)
-.venv/bin/python manage.py seed_demo --patients "$PATIENTS" | grep -E "people loaded|already"
-.venv/bin/python manage.py shell -c "from django.db import connection; connection.cursor().execute('ANALYZE')"
-echo "Seeded $PATIENTS people in $(( $(date +%s) - start )) s"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-WAYPOINT_BIND="127.0.0.1:$port" WAYPOINT_WORKERS=2 WAYPOINT_ACCESS_LOG="" .venv/bin/gunicorn -c gunicorn.conf.py \
-  >"$PG_THROWAWAY_DIR/gunicorn.log" 2>&1 &
+pg_version=$("$PG_THROWAWAY_BIN/postgres" --version | awk '{print $3}')
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+machine+=", $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+echo "Machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "PostgreSQL $pg_version, throwaway server at ${PG_THROWAWAY_URL#*@}"
+echo "Durability relaxed for seeding speed: fsync=off, synchronous_commit=off," \
+  "full_page_writes=off (the server and its data are deleted when this script ends)"
+
+"$PY" manage.py migrate --no-input -v0
+seed_start=$(date +%s.%N)
+if ! "$PY" manage.py seed_demo --patients "$PATIENTS" >"$log_dir/seed.log" 2>&1; then
+  cat "$log_dir/seed.log" >&2
+  echo "seed_demo failed" >&2
+  exit 1
+fi
+seed_end=$(date +%s.%N)
+grep -E "people loaded|already loaded" "$log_dir/seed.log" | tail -n 1 || true
+"$PG_THROWAWAY_BIN/psql" -q -X -v ON_ERROR_STOP=1 "$PG_THROWAWAY_URL" -c 'VACUUM (ANALYZE)'
+analyze_end=$(date +%s.%N)
+seed_seconds=$(awk -v a="$seed_start" -v b="$seed_end" 'BEGIN {printf "%.1f", b - a}')
+analyze_seconds=$(awk -v a="$seed_end" -v b="$analyze_end" 'BEGIN {printf "%.1f", b - a}')
+patients_in_db=$("$PG_THROWAWAY_BIN/psql" -tA -X "$PG_THROWAWAY_URL" \
+  -c 'SELECT count(*) FROM registry_patient')
+db_size=$("$PG_THROWAWAY_BIN/psql" -tA -X "$PG_THROWAWAY_URL" \
+  -c 'SELECT pg_size_pretty(pg_database_size(current_database()))')
+echo "Seeded $PATIENTS people in $seed_seconds s (seed_demo); VACUUM ANALYZE $analyze_seconds s;" \
+  "$patients_in_db patient rows, database $db_size"
+
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+WAYPOINT_BIND="127.0.0.1:$port" WAYPOINT_WORKERS="$WORKERS" WAYPOINT_ACCESS_LOG="" \
+  .venv/bin/gunicorn -c gunicorn.conf.py >"$log_dir/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
-.venv/bin/python - "$port" <<'PY'
-import sys, time, urllib.request
-for _ in range(100):
+if ! "$PY" - "$port" "$gunicorn_pid" <<'PY'
+import os, sys, time, urllib.request
+port, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/login/", timeout=2)
-        break
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit("gunicorn exited before it answered")
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2)
+        sys.exit(0)
     except OSError:
         time.sleep(0.2)
+sys.exit("gunicorn did not answer within 30 s")
 PY
-.venv/bin/python bench/run.py --base-url "http://127.0.0.1:$port" --requests "$REQUESTS" \
-  --server-pid "$gunicorn_pid"
+then
+  exit 1
+fi
+echo "gunicorn: $WORKERS sync workers on 127.0.0.1:$port, WAYPOINT_DEBUG=false, WAYPOINT_PRODUCTION=true"
+
+# shellcheck disable=SC2086  # CONCURRENCY is a list of numbers
+"$PY" bench/run.py --base-url "http://127.0.0.1:$port" --requests "$REQUESTS" --warmup "$WARMUP" \
+  --concurrency $CONCURRENCY --server-pid "$gunicorn_pid" \
+  --postgres-pid "$(head -n 1 "$PG_THROWAWAY_DIR/data/postmaster.pid")" \
+  --meta "patients=$PATIENTS" --meta "seed_seconds=$seed_seconds" \
+  --meta "vacuum_analyze_seconds=$analyze_seconds" --meta "database_size=$db_size" \
+  --meta "postgresql=$pg_version" --meta "gunicorn_workers=$WORKERS" \
+  --meta "durability=fsync, synchronous_commit and full_page_writes off" \
+  --meta "commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"

@@ -243,3 +243,40 @@ def test_cover_rules(world: World, api_as) -> None:  # type: ignore[no-untyped-d
     assert [c["cover_user"]["name"] for c in kw.get("/covers").json()] == ["Colin Lee"]
     assert kw.delete(f"/covers/{own.json()['id']}").status_code == 204
     assert kw.get("/covers").json() == []
+
+
+@pytest.mark.parametrize("scope", ["mine", "team"])
+@pytest.mark.parametrize("unassigned_only", [False, True])
+@pytest.mark.parametrize("q", ["", "Wait"])
+def test_caseload_totals_match_the_rows_whichever_filters(
+    world: World, scope: str, unassigned_only: bool, q: str
+) -> None:
+    from waypoint.careteam import worklists
+
+    today = timezone.localdate()
+    cover_arrange(
+        actor=world.colleague,
+        absent_user_id=world.colleague.pk,
+        cover_user_id=world.key_worker.pk,
+        starts_on=today,
+        ends_on=today,
+    )
+    for i in range(3):
+        make_patient(team=world.team_a, family=f"Waiting{i}")
+    filters = worklists.CaseloadFilters(scope=scope, unassigned_only=unassigned_only, q=q)
+    page = worklists.caseload_open(
+        actor=world.key_worker, day=today, filters=filters, page_size=100
+    )
+    assert page.count == len(page.rows)
+    expected = worklists._caseload_queryset(world.key_worker, filters, today).count()
+    assert page.count == expected
+
+
+def test_unassigned_worklist_total_and_overdue_come_from_one_count(world: World) -> None:
+    from waypoint.careteam import worklists
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)):
+        make_patient(team=world.team_a, family="Old", metastatic_on=dt.date(2026, 10, 1))
+        make_patient(team=world.team_a, family="New", metastatic_on=dt.date(2026, 11, 19))
+        page = worklists.unassigned_worklist_open(actor=world.key_worker, day=dt.date(2026, 11, 20))
+    assert (page.count, page.overdue_count, len(page.rows)) == (2, 1, 2)

@@ -60,13 +60,18 @@ def unassigned_worklist_open(
 ) -> UnassignedPage:
     _require_team_view(actor)
     deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
-    queryset = selectors.unassigned_queryset(policies.patients_for_actor(actor))
-    result = paginate(queryset.select_related("team"), page=page, page_size=page_size)
-    overdue_count = (
-        selectors.unassigned_base(policies.patients_for_actor(actor))
-        .filter(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline))
-        .count()
+    visible = policies.patients_for_actor(actor)
+    counts = selectors.unassigned_base(visible).aggregate(
+        total=Count("id"),
+        overdue=Count(
+            "id", filter=Q(metastatic_diagnosed_on__lt=day - dt.timedelta(days=deadline))
+        ),
     )
+    queryset = selectors.unassigned_queryset(visible)
+    result = paginate(
+        queryset.select_related("team"), page=page, page_size=page_size, count=counts["total"]
+    )
+    overdue_count = counts["overdue"]
     teams = {p.team_id: p.team for p in result.items}
     candidates = _suggestions_for(list(teams.values()), day)
     # Balance within the page: each suggestion counts the ones made before it.
@@ -252,7 +257,14 @@ def caseload_open(
         raise ValidationFailed("Those filters are not valid.", fields=errors)
     size = page_size or settings.WAYPOINT_PAGE_SIZE
     queryset = _caseload_queryset(actor, filters, day)
-    result = paginate(with_current_key_worker(queryset), page=page, page_size=size)
+    counts = _caseload_counts(actor, day)
+    unfiltered = not (filters.q.strip() or filters.site or filters.key_worker is not None)
+    known = None
+    if unfiltered and not filters.unassigned_only:
+        known = counts["team"] if filters.scope == "team" else counts["mine"]
+    elif unfiltered and filters.scope == "team":
+        known = counts["unassigned"]
+    result = paginate(with_current_key_worker(queryset), page=page, page_size=size, count=known)
     key_worker_ids = {
         a.key_worker_id for p in result.items for a in getattr(p, "current_assignments", [])
     }
@@ -267,7 +279,6 @@ def caseload_open(
         )
         for p in result.items
     ]
-    counts = _caseload_counts(actor, day)
     audit_record_many(
         actor=actor,
         action=AuditAction.LIST,
