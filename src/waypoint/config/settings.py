@@ -159,6 +159,6 @@ WAYPOINT_HELPLINE_PHONE = env_str("WAYPOINT_HELPLINE_PHONE", "0808 800 6000")
 WAYPOINT_HELPLINE_HOURS = env_str(
     "WAYPOINT_HELPLINE_HOURS", "Monday to Friday 9am to 4pm, Saturday 9am to 1pm"
 )
-# KW1 (care-standards.md): a named key worker within T0 + 14 days. *Proposed* deadline.
+# KW1 (docs/design/care-standards.md): a named key worker within T0 + 14 days. *Proposed* deadline.
 WAYPOINT_KEY_WORKER_DEADLINE_DAYS = env_int("WAYPOINT_KEY_WORKER_DEADLINE_DAYS", 14, minimum=1)
 WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)

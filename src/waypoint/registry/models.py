@@ -64,7 +64,7 @@ class BiopsyDecision(models.TextChoices):
 
 
 class MetastaticSiteCode(models.TextChoices):
-    """The fixed site list (design/codes.md); codes and SNOMED CT live in ``rules.codes``."""
+    """The fixed site list (docs/design/codes.md); codes and SNOMED CT live in ``rules.codes``."""
 
     BONE = "bone", "Bone"
     LIVER = "liver", "Liver"

@@ -68,7 +68,7 @@ def patient_detail_queryset(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
 def current_receptors(patient: Patient) -> tuple[str, str, str, str]:
     """(er, pr, her2, source): the latest metastatic result, else the primary's.
 
-    design/codes.md: receptor status can change between the primary and a metastasis; use the
+    docs/design/codes.md: receptor status can change between the primary and a metastasis; use the
     latest metastatic result. Uses prefetched relations when present.
     """
     assessed = [s for s in patient.secondaries.all() if s.receptors_assessed_on and s.er]

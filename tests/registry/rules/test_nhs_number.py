@@ -1,4 +1,4 @@
-"""NHS number: modulus-11 check digit (NHS Data Dictionary; design/codes.md)."""
+"""NHS number: modulus-11 check digit (NHS Data Dictionary; docs/design/codes.md)."""
 
 from __future__ import annotations
 

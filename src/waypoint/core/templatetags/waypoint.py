@@ -64,7 +64,7 @@ def nhs_number(value: str | None) -> str:
 
 @register.filter
 def uk_date(value: dt.date | dt.datetime | None) -> str:
-    """23 November 2026 (design/ux.md: dates in UK format)."""
+    """23 November 2026 (docs/design/ux.md: dates in UK format)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

@@ -1,4 +1,4 @@
-"""Coded vocabularies for the registry (design/codes.md).
+"""Coded vocabularies for the registry (docs/design/codes.md).
 
 SNOMED CT codes are "secondary malignant neoplasm of …" concepts; ICD-10 codes are the 4-character
 WHO / UK forms. SNOMED CT needs an affiliate licence for production use.

@@ -2,7 +2,7 @@
 
 Source: NHS Data Dictionary, "NHS Number" — 10 digits, the tenth a modulus-11 check digit: weights
 10 down to 2 on the first nine digits; check = 11 − (sum mod 11); a result of 11 becomes 0 and a
-result of 10 means the number is invalid (design/codes.md, Identifiers).
+result of 10 means the number is invalid (docs/design/codes.md, Identifiers).
 """
 
 from __future__ import annotations
