@@ -50,11 +50,6 @@ def api_token_authenticate(*, token: str) -> User | None:
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-@transaction.atomic
 def user_create(
     *,
     username: str,

@@ -114,10 +114,6 @@ class KeyWorkerAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.key_worker} for patient {self.patient_id}"
 
-    @property
-    def is_current(self) -> bool:
-        return self.ended_at is None
-
 
 class Cover(TimeStampedModel):
     """Another clinician answers for an absent key worker's patients, both dates inclusive."""

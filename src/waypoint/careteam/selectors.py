@@ -21,6 +21,7 @@ from waypoint.accounts.models import Role, User
 from waypoint.careteam.models import Cover, KeyWorkerAssignment, Team, TeamMembership
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
 from waypoint.registry.models import Patient
+from waypoint.registry.selectors import living_with_secondary
 
 
 @dataclass(frozen=True)
@@ -108,20 +109,14 @@ def key_worker_suggestion(patient: Patient, *, day: dt.date) -> Suggestion | Non
     return suggest_key_worker(key_worker_candidates(patient.team, day=day))
 
 
-def registry_patients() -> QuerySet[Patient]:
-    """People living with secondary breast cancer: a metastatic diagnosis, alive."""
-    return Patient.objects.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
-
-
-def _has_current_key_worker() -> Exists:
-    return Exists(KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True))
+def current_assignments_of_outer_patient() -> QuerySet[KeyWorkerAssignment]:
+    """The open assignment of the patient in the enclosing query, for Exists() filters."""
+    return KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
 
 
 def unassigned_base(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     """Living registry patients with no current key worker (cheap: for counting)."""
-    return patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True).filter(
-        ~_has_current_key_worker()
-    )
+    return living_with_secondary(patients).filter(~Exists(current_assignments_of_outer_patient()))
 
 
 def unassigned_queryset(patients: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -151,15 +146,15 @@ def caseload_queryset(
 ) -> QuerySet[Patient]:
     """``mine``: the actor's own key-worker patients and those they cover today; ``team``: all
     registry patients of the actor's teams (``patients`` is already scoped by policy)."""
-    living = patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
+    living = living_with_secondary(patients)
     if scope == "team":
         return living
     covered_ids = active_covers_query(day).filter(cover_user=actor).values("absent_user_id")
     return living.filter(
         Exists(
-            KeyWorkerAssignment.objects.filter(
-                patient=OuterRef("pk"), ended_at__isnull=True
-            ).filter(Q(key_worker=actor) | Q(key_worker_id__in=covered_ids))
+            current_assignments_of_outer_patient().filter(
+                Q(key_worker=actor) | Q(key_worker_id__in=covered_ids)
+            )
         )
     )
 

@@ -21,6 +21,7 @@ from waypoint.core.pagination import paginate
 from waypoint.registry import policies
 from waypoint.registry.models import MetastaticSite, Patient
 from waypoint.registry.rules.codes import SITES_BY_CODE
+from waypoint.registry.selectors import living_with_secondary
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> Q
                 MetastaticSite.objects.filter(diagnosis__patient=OuterRef("pk"), site=filters.site)
             )
         )
-    current = KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
+    current = selectors.current_assignments_of_outer_patient()
     if filters.key_worker is not None:
         queryset = queryset.filter(Exists(current.filter(key_worker_id=filters.key_worker)))
     if filters.unassigned_only:
@@ -218,10 +219,8 @@ def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> Q
 def _caseload_counts(actor: User, day: dt.date) -> dict[str, int]:
     """Every count the caseload header shows, in one pass over the actor's registry patients."""
     deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
-    living = policies.patients_for_actor(actor).filter(
-        metastatic_diagnosed_on__isnull=False, died_on__isnull=True
-    )
-    current = KeyWorkerAssignment.objects.filter(patient=OuterRef("pk"), ended_at__isnull=True)
+    living = living_with_secondary(policies.patients_for_actor(actor))
+    current = selectors.current_assignments_of_outer_patient()
     covered = selectors.active_covers_query(day).filter(cover_user=actor).values("absent_user_id")
     mine = Exists(current.filter(Q(key_worker=actor) | Q(key_worker_id__in=covered)))
     return living.aggregate(

@@ -41,6 +41,11 @@ def patient_search_queryset(queryset: QuerySet[Patient], *, query: str) -> Query
     return with_display_relations(queryset.filter(condition))
 
 
+def living_with_secondary(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The registry proper: people with a metastatic diagnosis who are alive."""
+    return patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
+
+
 def with_display_relations(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
     """Join what a patient row shows, so a list costs a fixed number of queries."""
     return queryset.select_related("team").prefetch_related(
@@ -80,7 +85,3 @@ def current_receptors(patient: Patient) -> tuple[str, str, str, str]:
         latest_primary = primaries[-1]
         return latest_primary.er, latest_primary.pr, latest_primary.her2, "primary"
     return "", "", "", ""
-
-
-def metastatic_sites(patient: Patient) -> list[MetastaticSite]:
-    return [site for diagnosis in patient.secondaries.all() for site in diagnosis.sites.all()]
