@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -90,19 +91,54 @@ def assignment_history(patient: Patient) -> QuerySet[KeyWorkerAssignment]:
     )
 
 
-def key_worker_candidates(team: Team, *, day: dt.date) -> list[Candidate]:
-    members = (
-        User.objects.filter(memberships__team=team, role=Role.KEY_WORKER, is_active=True)
-        .annotate(
-            caseload=Count("assignments", filter=Q(assignments__ended_at__isnull=True)),
-            on_leave=Exists(active_covers_query(day).filter(absent_user=OuterRef("pk"))),
+def key_workers_by_team(team_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Active key workers (clinical nurse specialists) of each team, in one query."""
+    memberships = (
+        TeamMembership.objects.filter(
+            team_id__in=team_ids, user__role=Role.KEY_WORKER, user__is_active=True
         )
-        .order_by("last_name", "first_name", "id")
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
     )
-    return [
-        Candidate(user_id=u.pk, name=u.display_name, caseload=u.caseload, on_leave=u.on_leave)
-        for u in members
-    ]
+    by_team: dict[int, list[User]] = {}
+    for membership in memberships:
+        by_team.setdefault(membership.team_id, []).append(membership.user)
+    return by_team
+
+
+def key_worker_candidates_by_team(
+    team_ids: Iterable[int], *, day: dt.date
+) -> dict[int, list[Candidate]]:
+    """Each team's key workers with their current caseload and whether they are away today."""
+    key_workers = key_workers_by_team(team_ids)
+    user_ids = {u.pk for members in key_workers.values() for u in members}
+    loads = dict(
+        KeyWorkerAssignment.objects.filter(key_worker_id__in=user_ids, ended_at__isnull=True)
+        .values("key_worker_id")
+        .annotate(n=Count("id"))
+        .values_list("key_worker_id", "n")
+    )
+    away = set(
+        active_covers_query(day)
+        .filter(absent_user_id__in=user_ids)
+        .values_list("absent_user_id", flat=True)
+    )
+    return {
+        team_id: [
+            Candidate(
+                user_id=u.pk,
+                name=u.display_name,
+                caseload=loads.get(u.pk, 0),
+                on_leave=u.pk in away,
+            )
+            for u in members
+        ]
+        for team_id, members in key_workers.items()
+    }
+
+
+def key_worker_candidates(team: Team, *, day: dt.date) -> list[Candidate]:
+    return key_worker_candidates_by_team([team.pk], day=day).get(team.pk, [])
 
 
 def key_worker_suggestion(patient: Patient, *, day: dt.date) -> Suggestion | None:
@@ -215,6 +251,13 @@ def team_loads(teams: QuerySet[Team], *, day: dt.date) -> list[TeamLoad]:
         )
         for team in team_list
     ]
+
+
+def teams_for_aggregates(actor: User) -> QuerySet[Team]:
+    """Teams whose counts the actor may see: an admin, every team; a manager, their trust's."""
+    if actor.role == Role.ADMIN:
+        return Team.objects.all()
+    return teams_for_manager(actor)
 
 
 def teams_for_manager(actor: User) -> QuerySet[Team]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
 from waypoint.careteam.forms import AssignForm, BulkReassignForm, CaseloadFilterForm, CoverForm
-from waypoint.careteam.models import Team, TeamMembership
+from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
@@ -29,12 +28,12 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _key_workers_of(team_ids: Iterable[int] | QuerySet[TeamMembership, int]) -> list[User]:
-    return list(
-        User.objects.filter(memberships__team_id__in=team_ids, role=Role.KEY_WORKER, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
+    """Key workers across the given teams, each once."""
+    unique = {
+        u.pk: u for members in selectors.key_workers_by_team(team_ids).values() for u in members
+    }
+    return sorted(unique.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
@@ -74,7 +73,7 @@ def unassigned(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     page = worklists.unassigned_worklist_open(actor=actor, day=today, page=_page_number(request))
     team_ids = {row.patient.team_id for row in page.rows}
-    options: dict[int, list[User]] = {team_id: _key_workers_of([team_id]) for team_id in team_ids}
+    options = selectors.key_workers_by_team(team_ids)
     rows = [{"row": row, "options": options.get(row.patient.team_id, [])} for row in page.rows]
     return render(
         request,
@@ -198,7 +197,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Counts only: a service manager never sees a patient's details here."""
     actor = acting_user(request)
     today = timezone.localdate()
-    teams = Team.objects.all() if actor.role == Role.ADMIN else selectors.teams_for_manager(actor)
+    teams = selectors.teams_for_aggregates(actor)
     loads = selectors.team_loads(teams, day=today)
     form = None
     if has_permission(actor, Permission.BULK_REASSIGN_KEY_WORKER):

@@ -14,7 +14,7 @@ from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record_many
 from waypoint.careteam import selectors
-from waypoint.careteam.models import Cover, KeyWorkerAssignment, Team
+from waypoint.careteam.models import Cover, KeyWorkerAssignment
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
 from waypoint.core.errors import Forbidden, ValidationFailed
 from waypoint.core.pagination import paginate
@@ -51,10 +51,6 @@ def _require_team_view(actor: User) -> None:
         raise Forbidden("This list is for the care team.")
 
 
-def _suggestions_for(teams: list[Team], day: dt.date) -> dict[int, list[Candidate]]:
-    return {team.pk: selectors.key_worker_candidates(team, day=day) for team in teams}
-
-
 @transaction.atomic
 def unassigned_worklist_open(
     *, actor: User, day: dt.date, page: int = 1, page_size: int = 50
@@ -74,7 +70,7 @@ def unassigned_worklist_open(
     )
     overdue_count = counts["overdue"]
     teams = {p.team_id: p.team for p in result.items}
-    candidates = _suggestions_for(list(teams.values()), day)
+    candidates = selectors.key_worker_candidates_by_team(teams.keys(), day=day)
     # Balance within the page: each suggestion counts the ones made before it.
     loads: dict[int, dict[int, Candidate]] = {
         team_id: {c.user_id: c for c in cands} for team_id, cands in candidates.items()

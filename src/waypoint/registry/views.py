@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from waypoint.accounts.models import Role, User
+from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.selectors import access_log_for_patient
 from waypoint.careteam import selectors as careteam_selectors
@@ -95,14 +95,6 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/patient_new.html", {"form": form})
 
 
-def _options_for_assign(patient: Patient) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__team_id=patient.team_id, role=Role.KEY_WORKER, is_active=True
-        ).order_by("last_name", "first_name")
-    )
-
-
 @permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -136,7 +128,11 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "subtype": SUBTYPE_LABELS[receptor_subtype(er, pr, her2)] if er else "Not known",
             "can_edit": policies.can_edit_patient(actor, patient),
             "can_assign": can_assign,
-            "assign_options": _options_for_assign(patient) if can_assign else [],
+            "assign_options": careteam_selectors.key_workers_by_team([patient.team_id]).get(
+                patient.team_id, []
+            )
+            if can_assign
+            else [],
             "suggestion": suggestion,
         },
     )
