@@ -30,7 +30,9 @@ class SearchForm(NhsForm):
     )
 
 
-class PatientForm(NhsForm):
+class _PersonForm(NhsForm):
+    """Who the person is and how to reach them: shared by registering and changing details."""
+
     nhs_number = forms.CharField(
         max_length=20,
         required=False,
@@ -41,13 +43,17 @@ class PatientForm(NhsForm):
     family_name = forms.CharField(max_length=100, label="Last name")
     birth_date = forms.DateField(widget=NhsDateInput(), label="Date of birth")
     sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
-    team = forms.TypedChoiceField(choices=[], coerce=int, label="Team")
     postcode = forms.CharField(max_length=10, required=False, label="Postcode")
     phone = forms.CharField(max_length=32, required=False, label="Phone")
     email = forms.EmailField(required=False, label="Email")
     preferred_contact_method = forms.ChoiceField(
         choices=ContactMethod.choices, label="How they prefer to be contacted"
     )
+
+
+class PatientForm(_PersonForm):
+    team = forms.TypedChoiceField(choices=[], coerce=int, label="Team")
+    field_order = ["nhs_number", "given_name", "family_name", "birth_date", "sex", "team"]
 
 
 def _blank_choice(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
@@ -90,25 +96,23 @@ class SecondaryDiagnosisForm(NhsForm):
     )
 
 
-class PatientEditForm(NhsForm):
-    nhs_number = forms.CharField(max_length=20, required=False, label="NHS number")
-    given_name = forms.CharField(max_length=100, label="First name")
-    family_name = forms.CharField(max_length=100, label="Last name")
-    birth_date = forms.DateField(widget=NhsDateInput(), label="Date of birth")
-    sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
-    postcode = forms.CharField(max_length=10, required=False, label="Postcode")
+class PatientEditForm(_PersonForm):
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    phone = forms.CharField(max_length=32, required=False, label="Phone")
-    email = forms.EmailField(required=False, label="Email")
-    preferred_contact_method = forms.ChoiceField(
-        choices=ContactMethod.choices, label="How they prefer to be contacted"
-    )
     died_on = forms.DateField(
         widget=NhsDateInput(),
         required=False,
         label="Date of death",
         help_text="Only if the person has died. This ends the key worker's assignment.",
     )
+    field_order = [
+        "nhs_number",
+        "given_name",
+        "family_name",
+        "birth_date",
+        "sex",
+        "postcode",
+        "address",
+    ]
 
 
 class PrimaryDiagnosisForm(NhsForm):

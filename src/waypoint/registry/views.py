@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from waypoint.accounts.models import Role
+from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.selectors import access_log_for_patient
 from waypoint.careteam import selectors as careteam_selectors
 from waypoint.core.errors import WaypointError
-from waypoint.core.forms import apply_service_errors
+from waypoint.core.forms import NhsForm, apply_service_errors
 from waypoint.core.http import acting_user
 from waypoint.core.pagination import Page
 from waypoint.core.views import permission_required
@@ -171,79 +173,90 @@ def secondary_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "registry/secondary_new.html", {"form": form, "patient": patient})
 
 
-_EDIT_FIELDS = (
-    "nhs_number",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "sex",
-    "postcode",
-    "address",
-    "phone",
-    "email",
-    "preferred_contact_method",
-    "died_on",
-)
+_EDIT_FIELDS = tuple(PatientEditForm.base_fields)
+
+
+def _record_form_page(
+    request: HttpRequest,
+    patient_id: int,
+    *,
+    form_class: type[NhsForm],
+    title: str,
+    initial: Callable[[Patient], dict[str, Any]] | None = None,
+    save: Callable[[User, Patient, dict[str, Any]], str],
+) -> HttpResponse:
+    """A form on one person's record: show it, save through a service, or show its errors.
+
+    ``save`` calls the service and returns the message to show on the record page.
+    """
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    form = form_class(request.POST or None, initial=initial(patient) if initial else {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = save(actor, patient, form.cleaned_data)
+        except WaypointError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("patient_detail", patient.pk)
+    return render(
+        request, "registry/simple_form.html", {"form": form, "patient": patient, "title": title}
+    )
+
+
+def _blank(value: object) -> bool:
+    return value in ("", None)
 
 
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    actor = acting_user(request)
-    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
-    initial = {name: getattr(patient, name) for name in _EDIT_FIELDS}
-    form = PatientEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    def current(patient: Patient) -> dict[str, Any]:
+        return {name: getattr(patient, name) for name in _EDIT_FIELDS}
+
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        before = current(patient)
         changes = {
             name: value
-            for name, value in form.cleaned_data.items()
-            if value != initial[name] and not (value in ("", None) and initial[name] in ("", None))
+            for name, value in data.items()
+            if value != before[name] and not (_blank(value) and _blank(before[name]))
         }
-        try:
-            if changes:
-                services.patient_update(actor=actor, patient=patient, changes=changes)
-        except WaypointError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Details saved." if changes else "Nothing was changed.")
-            return redirect("patient_detail", patient.pk)
-    return render(request, "registry/patient_edit.html", {"form": form, "patient": patient})
+        if not changes:
+            return "Nothing was changed."
+        services.patient_update(actor=actor, patient=patient, changes=changes)
+        return "Details saved."
+
+    return _record_form_page(
+        request,
+        patient_id,
+        form_class=PatientEditForm,
+        title="Change details",
+        initial=current,
+        save=save,
+    )
 
 
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def primary_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    actor = acting_user(request)
-    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
-    form = PrimaryDiagnosisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.primary_diagnosis_record(actor=actor, patient=patient, **form.cleaned_data)
-        except WaypointError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Primary diagnosis recorded.")
-            return redirect("patient_detail", patient.pk)
-    return render(
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        services.primary_diagnosis_record(actor=actor, patient=patient, **data)
+        return "Primary diagnosis recorded."
+
+    return _record_form_page(
         request,
-        "registry/simple_form.html",
-        {"form": form, "patient": patient, "title": "Record the primary diagnosis"},
+        patient_id,
+        form_class=PrimaryDiagnosisForm,
+        title="Record the primary diagnosis",
+        save=save,
     )
 
 
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def carer_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    actor = acting_user(request)
-    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
-    form = CarerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.carer_contact_add(actor=actor, patient=patient, **form.cleaned_data)
-        except WaypointError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Carer added.")
-            return redirect("patient_detail", patient.pk)
-    return render(
-        request,
-        "registry/simple_form.html",
-        {"form": form, "patient": patient, "title": "Add a carer"},
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        services.carer_contact_add(actor=actor, patient=patient, **data)
+        return "Carer added."
+
+    return _record_form_page(
+        request, patient_id, form_class=CarerForm, title="Add a carer", save=save
     )
