@@ -180,6 +180,24 @@ def read_rows(path: Path) -> tuple[list[str], list[_Row]]:
     return header, rows
 
 
+def _date_cell(row: _Row, column: str, errors: list[RowError]) -> dt.date | None:
+    """The cell's date, or None; a cell that is filled but not a date is reported."""
+    value = _parse_date(row.get(column))
+    if row.get(column) and value is None:
+        errors.append(RowError(row.line, column, "not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+    return value
+
+
+def _all_or_none(row: _Row, columns: tuple[str, ...], what: str, errors: list[RowError]) -> bool:
+    """True when any of a group's columns is filled; each missing one is then reported."""
+    if not any(row.get(c) for c in columns):
+        return False
+    for column in columns:
+        if not row.get(column):
+            errors.append(RowError(row.line, column, f"required with {what}"))
+    return True
+
+
 def _check_choice(row: _Row, column: str, allowed: Iterable[str], errors: list[RowError]) -> None:
     value = row.get(column)
     options = list(allowed)
@@ -211,10 +229,7 @@ def _validate_row(
             row.nhs_number = normalise_nhs_number(row.get("nhs_number"))
         except InvalidNhsNumber as exc:
             errors.append(RowError(line, "nhs_number", str(exc)))
-    if row.get("birth_date"):
-        row.birth_date = _parse_date(row.get("birth_date"))
-        if row.birth_date is None:
-            errors.append(RowError(line, "birth_date", "not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+    row.birth_date = _date_cell(row, "birth_date", errors)
     _check_choice(row, "sex", Sex.values, errors)
     if row.get("team"):
         matches = teams.get(row.get("team"), [])
@@ -232,27 +247,15 @@ def _validate_row(
             errors.append(RowError(line, "team", f"no team called {row.get('team')!r}"))
     if row.get("email") and "@" not in row.get("email"):
         errors.append(RowError(line, "email", "not an email address"))
-    # Primary diagnosis: all or none of its columns.
-    primary_given = [c for c in ("primary_diagnosed_on", *PRIMARY_COLUMNS) if row.get(c)]
-    if primary_given:
-        for column in ("primary_diagnosed_on", *PRIMARY_COLUMNS):
-            if not row.get(column):
-                errors.append(RowError(line, column, "required with a primary diagnosis"))
-        row.primary_on = _parse_date(row.get("primary_diagnosed_on"))
-        if row.get("primary_diagnosed_on") and row.primary_on is None:
-            errors.append(RowError(line, "primary_diagnosed_on", "not a date"))
+    if _all_or_none(row, ("primary_diagnosed_on", *PRIMARY_COLUMNS), "a primary diagnosis", errors):
+        row.primary_on = _date_cell(row, "primary_diagnosed_on", errors)
         _check_choice(row, "primary_laterality", Laterality.values, errors)
         _check_choice(row, "primary_er", ReceptorStatus.values, errors)
         _check_choice(row, "primary_pr", ReceptorStatus.values, errors)
         _check_choice(row, "primary_her2", Her2Status.values, errors)
-    secondary_given = any(row.get(c) for c in ("secondary_diagnosed_on", "presentation", "sites"))
-    if secondary_given:
-        for column in ("secondary_diagnosed_on", "presentation", "sites"):
-            if not row.get(column):
-                errors.append(RowError(line, column, "required with a secondary diagnosis"))
-        row.secondary_on = _parse_date(row.get("secondary_diagnosed_on"))
-        if row.get("secondary_diagnosed_on") and row.secondary_on is None:
-            errors.append(RowError(line, "secondary_diagnosed_on", "not a date"))
+    secondary_columns = ("secondary_diagnosed_on", "presentation", "sites")
+    if _all_or_none(row, secondary_columns, "a secondary diagnosis", errors):
+        row.secondary_on = _date_cell(row, "secondary_diagnosed_on", errors)
         _check_choice(row, "presentation", Presentation.values, errors)
         for code in _sites(row):
             if code == "other":
@@ -265,9 +268,7 @@ def _validate_row(
         _check_choice(row, "met_pr", ReceptorStatus.values, errors)
         _check_choice(row, "met_her2", Her2Status.values, errors)
         if row.get("receptors_assessed_on"):
-            row.assessed_on = _parse_date(row.get("receptors_assessed_on"))
-            if row.assessed_on is None:
-                errors.append(RowError(line, "receptors_assessed_on", "not a date"))
+            row.assessed_on = _date_cell(row, "receptors_assessed_on", errors)
         elif any(row.get(c) for c in ("met_er", "met_pr", "met_her2")):
             errors.append(
                 RowError(
