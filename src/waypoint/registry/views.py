@@ -109,9 +109,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     today = timezone.localdate()
     contact = careteam_selectors.contact_for_patient(patient, day=today)
     er, pr, her2, receptor_source = current_receptors(patient)
-    can_assign = has_permission(actor, Permission.ASSIGN_KEY_WORKER) and policies.can_edit_patient(
-        actor, patient
-    )
+    can_edit = policies.can_edit_patient(actor, patient)
+    can_assign = can_edit and has_permission(actor, Permission.ASSIGN_KEY_WORKER)
     suggestion = (
         careteam_selectors.key_worker_suggestion(patient, day=today)
         if can_assign and contact.key_worker is None
@@ -128,7 +127,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "access_log": access_log_for_patient(patient)[:20],
             "receptors": {"er": er, "pr": pr, "her2": her2, "source": receptor_source},
             "subtype": SUBTYPE_LABELS[receptor_subtype(er, pr, her2)] if er else "Not known",
-            "can_edit": policies.can_edit_patient(actor, patient),
+            "can_edit": can_edit,
             "can_assign": can_assign,
             "assign_options": careteam_selectors.key_workers_by_team([patient.team_id]).get(
                 patient.team_id, []
