@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 
 from waypoint.accounts.models import User
 from waypoint.accounts.services import api_token_create
-from waypoint.core.testing import World, build_world
+from waypoint.core.testing import World, build_world, clear_audit_trail_for_flush
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +22,13 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()
+
+
+@pytest.fixture
+def committed_world(transactional_db: None) -> Iterator[World]:
+    """The personas, committed, for tests that use more than one connection (workers racing)."""
+    yield build_world()
+    clear_audit_trail_for_flush()
 
 
 class ApiClient:

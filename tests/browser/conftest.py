@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -10,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from waypoint.core.testing import PASSWORD, World, build_world
+from waypoint.core.testing import PASSWORD, World, build_world, clear_audit_trail_for_flush
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
 # calls from a thread with a running loop (SynchronousOnlyOperation). Here that is safe: the
@@ -83,27 +81,12 @@ def page(new_page: NewPage) -> Page:
     return new_page()
 
 
-def _clear_audit_trail_for_flush() -> None:
-    """Live-server tests end with a flush (DELETE FROM every table). SQLite's append-only
-    trigger rightly refuses to delete audit rows, so empty that table with the trigger briefly
-    lifted, and put it back. PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("waypoint.audit.migrations.0003_append_only")
-    with connection.cursor() as cursor:
-        for statement in append_only.SQLITE_DOWN:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for statement in append_only.SQLITE_UP:
-            cursor.execute(statement)
-
-
 @pytest.fixture
 def world(transactional_db: None) -> Iterator[World]:
     """The personas, committed, so the live server's thread sees them (unlike tests/conftest.py's
     ``world``, which lives inside a transaction that only the test's own connection can see)."""
     yield build_world()
-    _clear_audit_trail_for_flush()
+    clear_audit_trail_for_flush()
 
 
 def login(page: Page, live_server: LiveServer, username: str, password: str = PASSWORD) -> None:

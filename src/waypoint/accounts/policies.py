@@ -23,10 +23,22 @@ class Permission(enum.StrEnum):
     ARRANGE_COVER = "arrange_cover"
     VIEW_AGGREGATES = "view_aggregates"
     SEARCH_AUDIT = "search_audit"
+    REPORT_OWN_SYMPTOMS = "report_own_symptoms"
+    TRIAGE_REPORTS = "triage_reports"  # see the team's triage queue, acknowledge, close
+    LOG_HELPLINE_CALL = "log_helpline_call"
+    RECORD_TREATMENT = "record_treatment"
+    MANAGE_ON_CALL = "manage_on_call"
+    MANAGE_OUTBOX = "manage_outbox"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    Role.PATIENT: frozenset({Permission.VIEW_OWN_RECORD, Permission.EDIT_OWN_CONTACT_DETAILS}),
+    Role.PATIENT: frozenset(
+        {
+            Permission.VIEW_OWN_RECORD,
+            Permission.EDIT_OWN_CONTACT_DETAILS,
+            Permission.REPORT_OWN_SYMPTOMS,
+        }
+    ),
     Role.KEY_WORKER: frozenset(
         {
             Permission.VIEW_TEAM_PATIENTS,
@@ -34,6 +46,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_TEAM_PATIENTS,
             Permission.ASSIGN_KEY_WORKER,
             Permission.ARRANGE_COVER,
+            Permission.TRIAGE_REPORTS,
+            Permission.LOG_HELPLINE_CALL,
+            Permission.RECORD_TREATMENT,
         }
     ),
     Role.ONCOLOGIST: frozenset(
@@ -42,19 +57,35 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.REGISTER_PATIENT,
             Permission.EDIT_TEAM_PATIENTS,
             Permission.ASSIGN_KEY_WORKER,
+            Permission.TRIAGE_REPORTS,
+            Permission.LOG_HELPLINE_CALL,
+            Permission.RECORD_TREATMENT,
         }
     ),
     Role.HELPLINE_NURSE: frozenset(
-        {Permission.SEARCH_ORGANISATION_PATIENTS, Permission.REGISTER_PATIENT}
+        {
+            Permission.SEARCH_ORGANISATION_PATIENTS,
+            Permission.REGISTER_PATIENT,
+            Permission.TRIAGE_REPORTS,
+            Permission.LOG_HELPLINE_CALL,
+        }
     ),
     Role.SERVICE_MANAGER: frozenset(
         {
             Permission.VIEW_AGGREGATES,
             Permission.BULK_REASSIGN_KEY_WORKER,
             Permission.ARRANGE_COVER,
+            Permission.MANAGE_ON_CALL,
         }
     ),
-    Role.ADMIN: frozenset({Permission.SEARCH_AUDIT, Permission.VIEW_AGGREGATES}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.SEARCH_AUDIT,
+            Permission.VIEW_AGGREGATES,
+            Permission.MANAGE_ON_CALL,
+            Permission.MANAGE_OUTBOX,
+        }
+    ),
 }
 
 

@@ -1,6 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 
-from waypoint.careteam.models import Cover, Organisation, Team, TeamMembership
+from waypoint.careteam.models import Cover, OnCallShift, Organisation, Team, TeamMembership
 
 
 class TeamMembershipInline(admin.TabularInline[TeamMembership, Team]):
@@ -28,3 +30,18 @@ class CoverAdmin(admin.ModelAdmin[Cover]):
     list_display = ("absent_user", "cover_user", "starts_on", "ends_on", "cancelled_at")
     list_filter = ("starts_on",)
     readonly_fields = ("created_by", "cancelled_at")
+
+
+@admin.register(OnCallShift)
+class OnCallShiftAdmin(admin.ModelAdmin[OnCallShift]):
+    """The on-call rota: the second step of the triage escalation chain."""
+
+    list_display = ("team", "clinician", "starts_at", "ends_at")
+    list_filter = ("team",)
+    autocomplete_fields = ("clinician",)
+    readonly_fields = ("created_by",)
+
+    def save_model(self, request: Any, obj: OnCallShift, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -139,3 +139,28 @@ class Cover(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cover_user} covers {self.absent_user} {self.starts_on}–{self.ends_on}"
+
+
+class OnCallShift(TimeStampedModel):
+    """Who answers for a team's escalated triage reports between two instants.
+
+    The second step of the escalation chain (key worker or cover → on call → team lead).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="on_call_shifts")
+    clinician = models.ForeignKey(User, on_delete=models.PROTECT, related_name="on_call_shifts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="on_call_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "starts_at", "ends_at"], name="on_call_team")]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on call for {self.team} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from waypoint.triage.rules.config import TriageConfig, TriageConfigError, config_with_overrides
+
+ESCALATION_STEPS = frozenset({"key_worker", "on_call", "team_lead"})
+
+
+def _triage_config(path: str) -> TriageConfig:
+    if not path:
+        return config_with_overrides({})
+    try:
+        overrides = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"WAYPOINT_TRIAGE_CONFIG: cannot read {path}: {exc}") from exc
+    if not isinstance(overrides, dict):
+        raise ConfigurationError("WAYPOINT_TRIAGE_CONFIG must hold a JSON object")
+    try:
+        return config_with_overrides(overrides)
+    except TriageConfigError as exc:
+        raise ConfigurationError(f"WAYPOINT_TRIAGE_CONFIG: {exc}") from exc
+
 
 # Lets generic admin and queryset classes be subscripted at run time, as mypy sees them.
 django_stubs_ext.monkeypatch()
@@ -38,6 +58,9 @@ INSTALLED_APPS = [
     "waypoint.careteam",
     "waypoint.registry",
     "waypoint.audit",
+    "waypoint.treatment",
+    "waypoint.notifications",
+    "waypoint.triage",
     "waypoint.portal",
     "waypoint.demo",
 ]
@@ -162,3 +185,48 @@ WAYPOINT_HELPLINE_HOURS = env_str(
 # KW1 (docs/design/care-standards.md): a named key worker within T0 + 14 days. *Proposed* deadline.
 WAYPOINT_KEY_WORKER_DEADLINE_DAYS = env_int("WAYPOINT_KEY_WORKER_DEADLINE_DAYS", 14, minimum=1)
 WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)
+
+# --- Triage (docs/design/triage-rules.md) ------------------------------------------------------
+# Overrides of waypoint-triage-1's thresholds: a JSON object in a file, validated at start-up.
+WAYPOINT_TRIAGE_CONFIG = _triage_config(env_str("WAYPOINT_TRIAGE_CONFIG", ""))
+# Who is alerted, step by step, while a report waits past its clock. Repeats the last step.
+WAYPOINT_ESCALATION_CHAIN = env_list(
+    "WAYPOINT_ESCALATION_CHAIN", ["key_worker", "on_call", "team_lead"]
+)
+if not WAYPOINT_ESCALATION_CHAIN or set(WAYPOINT_ESCALATION_CHAIN) - ESCALATION_STEPS:
+    raise ConfigurationError(
+        "WAYPOINT_ESCALATION_CHAIN must list steps from: " + ", ".join(sorted(ESCALATION_STEPS))
+    )
+# Weekly symptom check-ins for people on active treatment (STAR / PRO-TECT style). *Proposed*.
+WAYPOINT_CHECK_IN_DAYS = env_int("WAYPOINT_CHECK_IN_DAYS", 7, minimum=1)
+WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH = env_int(
+    "WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH", 2, minimum=1
+)
+# Links in messages point here.
+WAYPOINT_BASE_URL = env_str("WAYPOINT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Notifications (the outbox) ----------------------------------------------------------------
+EMAIL_BACKEND = env_str("WAYPOINT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("WAYPOINT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("WAYPOINT_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("WAYPOINT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("WAYPOINT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("WAYPOINT_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("WAYPOINT_FROM_EMAIL", "waypoint@localhost")
+WAYPOINT_SMS_BACKEND = env_str("WAYPOINT_SMS_BACKEND", "console")
+if WAYPOINT_SMS_BACKEND not in {"console", "govuk_notify"}:
+    raise ConfigurationError("WAYPOINT_SMS_BACKEND must be console or govuk_notify")
+WAYPOINT_NOTIFY_API_KEY = env_str("WAYPOINT_NOTIFY_API_KEY", "")
+WAYPOINT_NOTIFY_SMS_TEMPLATE_ID = env_str("WAYPOINT_NOTIFY_SMS_TEMPLATE_ID", "")
+WAYPOINT_NOTIFY_BASE_URL = env_str(
+    "WAYPOINT_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+if WAYPOINT_SMS_BACKEND == "govuk_notify" and not (
+    WAYPOINT_NOTIFY_API_KEY and WAYPOINT_NOTIFY_SMS_TEMPLATE_ID
+):
+    raise ConfigurationError(
+        "WAYPOINT_SMS_BACKEND=govuk_notify needs WAYPOINT_NOTIFY_API_KEY and "
+        "WAYPOINT_NOTIFY_SMS_TEMPLATE_ID"
+    )
+WAYPOINT_OUTBOX_MAX_ATTEMPTS = env_int("WAYPOINT_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)

@@ -10,5 +10,8 @@ urlpatterns = [
     path("", include("waypoint.careteam.urls")),
     path("", include("waypoint.registry.urls")),
     path("", include("waypoint.audit.urls")),
+    path("", include("waypoint.triage.urls")),
+    path("", include("waypoint.treatment.urls")),
+    path("", include("waypoint.notifications.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]

@@ -116,11 +116,15 @@ def _register_routers() -> None:
     from waypoint.audit.api import router as audit_router
     from waypoint.careteam.api import router as careteam_router
     from waypoint.registry.api import router as registry_router
+    from waypoint.treatment.api import router as treatment_router
+    from waypoint.triage.api import router as triage_router
 
     api.add_router("", accounts_router)
     api.add_router("", registry_router)
     api.add_router("", careteam_router)
     api.add_router("", audit_router)
+    api.add_router("", triage_router)
+    api.add_router("", treatment_router)
 
 
 _register_routers()

@@ -7,8 +7,11 @@ an oncologist, a helpline nurse, the patient, another patient, a service manager
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from dataclasses import dataclass
+
+from django.db import connection
 
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.services import user_create
@@ -163,3 +166,18 @@ def build_world() -> World:
         other_patient=other_patient,
         team_b_patient=team_b_patient,
     )
+
+
+def clear_audit_trail_for_flush() -> None:
+    """Transactional tests end with a flush (DELETE FROM every table). SQLite's append-only
+    trigger rightly refuses to delete audit rows, so empty that table with the trigger briefly
+    lifted, and put it back. PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
+    if connection.vendor != "sqlite":
+        return
+    append_only = importlib.import_module("waypoint.audit.migrations.0003_append_only")
+    with connection.cursor() as cursor:
+        for statement in append_only.SQLITE_DOWN:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for statement in append_only.SQLITE_UP:
+            cursor.execute(statement)

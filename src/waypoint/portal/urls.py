@@ -1,8 +1,11 @@
 from django.urls import path
 
-from waypoint.portal import views
+from waypoint.portal import symptom_views, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
     path("access/", views.access, name="portal_access"),
+    path("symptoms/", symptom_views.start, name="portal_symptoms"),
+    path("symptoms/reports/<int:report_id>/", symptom_views.result, name="portal_symptom_result"),
+    path("symptoms/<slug:step>/", symptom_views.step_view, name="portal_symptom_step"),
 ]

@@ -15,9 +15,11 @@ from waypoint.core.pagination import paginate
 from waypoint.core.views import permission_required
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
+from waypoint.triage.monitoring import check_in_due
+from waypoint.triage.selectors import reports_for_patient
 
 
-def _own_patient(request: HttpRequest) -> Patient:
+def own_patient(request: HttpRequest) -> Patient:
     actor = acting_user(request)
     own = Patient.objects.filter(user=actor).values_list("pk", flat=True).first()
     if own is None:
@@ -27,14 +29,23 @@ def _own_patient(request: HttpRequest) -> Patient:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def home(request: HttpRequest) -> HttpResponse:
-    patient = _own_patient(request)
+    patient = own_patient(request)
     contact = contact_for_patient(patient, day=timezone.localdate())
-    return render(request, "portal/home.html", {"patient": patient, "contact": contact})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "patient": patient,
+            "contact": contact,
+            "reports": reports_for_patient(acting_user(request), patient)[:5],
+            "check_in_due": check_in_due(patient),
+        },
+    )
 
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def access(request: HttpRequest) -> HttpResponse:
-    patient = _own_patient(request)
+    patient = own_patient(request)
     contact = contact_for_patient(patient, day=timezone.localdate())
     try:
         page_number = max(1, int(request.GET.get("page", "1")))

@@ -30,6 +30,8 @@ from waypoint.registry.forms import (
 from waypoint.registry.models import Patient
 from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
 from waypoint.registry.selectors import current_receptors, patient_detail_queryset
+from waypoint.treatment.selectors import treatment_lines
+from waypoint.triage.selectors import reports_for_patient
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
@@ -135,6 +137,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             if can_assign
             else [],
             "suggestion": suggestion,
+            "lines": treatment_lines(patient),
+            "can_treat": can_edit and has_permission(actor, Permission.RECORD_TREATMENT),
+            "reports": reports_for_patient(actor, patient, reason=reason)[:10],
         },
     )
 

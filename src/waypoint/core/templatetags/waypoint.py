@@ -23,27 +23,37 @@ class NavItem:
 
 _NAV: dict[str, list[tuple[str, str]]] = {
     Role.KEY_WORKER: [
+        ("Triage", "triage_queue"),
         ("Caseload", "caseload"),
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
         ("Cover", "covers"),
     ],
     Role.ONCOLOGIST: [
+        ("Triage", "triage_queue"),
         ("Caseload", "caseload"),
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
     ],
     Role.HELPLINE_NURSE: [
+        ("Log a call", "helpline_call"),
+        ("Triage", "triage_queue"),
+        ("Unregistered callers", "triage_unregistered"),
         ("Find a person", "patient_search"),
         ("Register a person", "patient_new"),
     ],
     Role.SERVICE_MANAGER: [("Overview", "overview"), ("Cover", "covers")],
     Role.ADMIN: [
         ("Audit trail", "audit_search"),
+        ("Messages", "outbox"),
         ("Overview", "overview"),
         ("Admin", "admin:index"),
     ],
-    Role.PATIENT: [("Home", "portal_home"), ("Who has seen my record", "portal_access")],
+    Role.PATIENT: [
+        ("Home", "portal_home"),
+        ("Report symptoms", "portal_symptoms"),
+        ("Who has seen my record", "portal_access"),
+    ],
 }
 
 
@@ -86,3 +96,24 @@ def uk_datetime(value: dt.datetime | None) -> str:
 @register.filter
 def tel(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit() or ch == "+")
+
+
+def _span(delta: dt.timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+@register.filter
+def clock(deadline: dt.datetime | None, now: dt.datetime) -> str:
+    """A response clock in words: "due in 23 min", "overdue by 2 h" (docs/design/ux.md)."""
+    if deadline is None:
+        return "no clock"
+    if deadline >= now:
+        return f"due in {_span(deadline - now)}"
+    return f"overdue by {_span(now - deadline)}"

@@ -1,0 +1,1 @@
+"""The outbox: email and text messages, delivered by the worker with retries."""

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from waypoint.core.http import access_reason, acting_user
+from waypoint.registry.services import patient_get_for_update, patient_open
+from waypoint.treatment import selectors, services
+from waypoint.treatment.models import TreatmentLine
+
+router = Router(tags=["treatment"])
+
+
+class TreatmentLineIn(Schema):
+    kind: str
+    drugs: str = Field(max_length=300)
+    started_on: dt.date
+    intent: str = "palliative"
+
+
+class StopIn(Schema):
+    stopped_on: dt.date
+    reason: str
+
+
+class TreatmentLineOut(Schema):
+    id: int
+    patient_id: int
+    line_number: int
+    kind: str
+    drugs: str
+    intent: str
+    started_on: dt.date
+    stopped_on: dt.date | None
+    stop_reason: str
+    is_active: bool
+
+    @classmethod
+    def build(cls, line: TreatmentLine) -> TreatmentLineOut:
+        return cls(
+            id=line.pk,
+            patient_id=line.patient_id,
+            line_number=line.line_number,
+            kind=line.kind,
+            drugs=line.drugs,
+            intent=line.intent,
+            started_on=line.started_on,
+            stopped_on=line.stopped_on,
+            stop_reason=line.stop_reason,
+            is_active=line.is_active,
+        )
+
+
+@router.get(
+    "/patients/{patient_id}/treatment-lines",
+    response=list[TreatmentLineOut],
+    summary="Lines of systemic therapy",
+)
+def list_lines(request: HttpRequest, patient_id: int) -> list[TreatmentLineOut]:
+    patient = patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return [TreatmentLineOut.build(line) for line in selectors.treatment_lines(patient)]
+
+
+@router.post(
+    "/patients/{patient_id}/treatment-lines",
+    response={201: TreatmentLineOut},
+    summary="Start the next line of therapy",
+)
+def start_line(
+    request: HttpRequest, patient_id: int, payload: TreatmentLineIn
+) -> Status[TreatmentLineOut]:
+    actor = acting_user(request)
+    patient = patient_get_for_update(actor=actor, patient_id=patient_id)
+    line = services.treatment_line_start(
+        actor=actor,
+        patient=patient,
+        kind=payload.kind,
+        drugs=payload.drugs,
+        started_on=payload.started_on,
+        intent=payload.intent,
+        today=timezone.localdate(),
+    )
+    return Status(201, TreatmentLineOut.build(line))
+
+
+@router.post(
+    "/treatment-lines/{line_id}/stop", response=TreatmentLineOut, summary="Stop a line of therapy"
+)
+def stop_line(request: HttpRequest, line_id: int, payload: StopIn) -> TreatmentLineOut:
+    line = services.treatment_line_stop(
+        actor=acting_user(request),
+        line_id=line_id,
+        stopped_on=payload.stopped_on,
+        reason=payload.reason,
+        today=timezone.localdate(),
+    )
+    return TreatmentLineOut.build(line)

@@ -1,0 +1,1 @@
+"""Symptom reports, triage, response clocks and escalation."""

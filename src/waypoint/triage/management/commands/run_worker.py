@@ -1,0 +1,63 @@
+"""``manage.py run_worker``: escalations, check-in reminders and notification delivery.
+
+Run one or more copies beside the web servers. SIGTERM or SIGINT stops it after the current pass.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from waypoint.triage.worker import run_pass
+
+
+class Command(BaseCommand):
+    help = "Run escalations, check-in reminders and outbox delivery until stopped."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="Seconds to wait when idle (default 5)."
+        )
+        parser.add_argument(
+            "--batch", type=int, default=200, help="Rows each job claims per pass (default 200)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stopping = False
+        worker_id = f"{socket.gethostname()}:{os.getpid()}"[:40]
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            self.stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"worker {worker_id} started")
+        while not self.stopping:
+            close_old_connections()
+            result = run_pass(now=timezone.now(), worker_id=worker_id, batch=options["batch"])
+            if result.busy:
+                self.stdout.write(
+                    f"escalations {result.escalations}, sent {result.sent}, "
+                    f"retrying {result.retrying}, failed {result.failed}, "
+                    f"check-ins opened {result.check_ins_opened}, missed {result.check_ins_missed}"
+                )
+            if options["once"]:
+                break
+            if not result.busy:
+                self._sleep(options["interval"])
+        close_old_connections()
+        self.stdout.write(f"worker {worker_id} stopped")
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.2, seconds))

@@ -1,0 +1,61 @@
+"""Who may report symptoms for whom, and who may see and act on which reports. Deny by default."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from waypoint.accounts.models import User
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.registry.models import Patient
+from waypoint.registry.policies import (
+    MIN_REASON_LENGTH,
+    can_view_patient,
+    organisation_team_ids_for,
+    team_ids_for,
+)
+from waypoint.triage.models import Source, SymptomReport
+
+
+def reports_for_actor(actor: User, *, reason: str = "") -> QuerySet[SymptomReport]:
+    """Reports the actor may see: the same scope as the patients they may see.
+
+    A helpline nurse sees their own team's reports (unregistered callers) and the calls they took;
+    other teams' reports only with a recorded reason, as for patient records.
+    """
+    base = SymptomReport.objects.all()
+    if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+        return base.filter(team_id__in=team_ids_for(actor))
+    if has_permission(actor, Permission.TRIAGE_REPORTS):
+        scope = Q(team_id__in=team_ids_for(actor)) | Q(submitted_by=actor)
+        if len(reason.strip()) >= MIN_REASON_LENGTH:
+            scope |= Q(team_id__in=organisation_team_ids_for(actor))
+        return base.filter(scope)
+    if has_permission(actor, Permission.VIEW_OWN_RECORD):
+        return base.filter(patient__user=actor)
+    return base.none()
+
+
+def sources_allowed(actor: User) -> frozenset[str]:
+    if has_permission(actor, Permission.REPORT_OWN_SYMPTOMS):
+        return frozenset({Source.PATIENT})
+    if has_permission(actor, Permission.TRIAGE_REPORTS):
+        return frozenset({Source.HELPLINE, Source.CLINICIAN})
+    return frozenset()
+
+
+def can_report_for(actor: User, patient: Patient, *, reason: str = "") -> bool:
+    if has_permission(actor, Permission.REPORT_OWN_SYMPTOMS):
+        return patient.user_id is not None and patient.user_id == actor.pk
+    if has_permission(actor, Permission.TRIAGE_REPORTS):
+        return can_view_patient(actor, patient, reason=reason)
+    return False
+
+
+def can_act_on_report(actor: User, report: SymptomReport) -> bool:
+    """Acknowledge or close: a clinician who may triage and may see the report."""
+    return (
+        has_permission(actor, Permission.TRIAGE_REPORTS)
+        and reports_for_actor(actor, reason="acting on a triage report")
+        .filter(pk=report.pk)
+        .exists()
+    )

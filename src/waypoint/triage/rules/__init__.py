@@ -1,0 +1,1 @@
+"""Pure triage rules (waypoint-triage-1): no Django, no database, no clock."""

@@ -1,0 +1,43 @@
+"""One pass of background work: check-ins, escalations, then the outbox.
+
+Every job claims its rows with a conditional UPDATE (or a unique constraint), so any number of
+workers can run at once without doing the same thing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from waypoint.notifications.services import outbox_deliver_due
+from waypoint.triage.escalation import escalations_run
+from waypoint.triage.monitoring import check_ins_close_missed, check_ins_schedule
+
+
+@dataclass(frozen=True)
+class PassResult:
+    check_ins_missed: int
+    check_ins_opened: int
+    escalations: int
+    sent: int
+    retrying: int
+    failed: int
+
+    @property
+    def busy(self) -> bool:
+        return any((self.check_ins_opened, self.escalations, self.sent, self.retrying, self.failed))
+
+
+def run_pass(*, now: dt.datetime, worker_id: str, batch: int = 200) -> PassResult:
+    missed = check_ins_close_missed(now=now)
+    opened = check_ins_schedule(now=now, limit=batch)
+    escalated = escalations_run(now=now, limit=batch)
+    delivered = outbox_deliver_due(now=now, worker_id=worker_id, limit=batch)
+    return PassResult(
+        check_ins_missed=missed,
+        check_ins_opened=opened,
+        escalations=escalated,
+        sent=delivered.sent,
+        retrying=delivered.retrying,
+        failed=delivered.failed,
+    )
