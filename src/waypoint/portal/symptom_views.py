@@ -74,7 +74,7 @@ def _form_for(step: str, draft: Draft, data: Any = None) -> forms.Form:
         if symptom.kind is Kind.GRADED:
             form.fields["answer"] = forms.ChoiceField(
                 choices=[(str(i), words) for i, words in enumerate(symptom.grades, start=1)],
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "nhsuk-radios__input"}),
                 error_messages={"required": "Choose the answer that fits best."},
             )
         elif symptom.kind is Kind.COUNTED:
@@ -102,7 +102,7 @@ def _form_for(step: str, draft: Draft, data: Any = None) -> forms.Form:
     elif step == "treatment":
         form.fields["treatment"] = forms.ChoiceField(
             choices=TREATMENT_CHOICES,
-            widget=forms.RadioSelect,
+            widget=forms.RadioSelect(attrs={"class": "nhsuk-radios__input"}),
             error_messages={"required": "Choose an answer. If you are not sure, say so."},
         )
         form.initial["treatment"] = draft.treatment
