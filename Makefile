@@ -25,8 +25,9 @@ setup: $(BIN)/activate assets/build/.stamp
 run: setup
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) seed_demo
-	@echo "Waypoint is at http://$(HOST):$(PORT)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Waypoint is at http://$(HOST):$(PORT); the worker (escalations, reminders, messages) runs beside it"
+	$(MANAGE) run_worker & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
 	scripts/test.sh

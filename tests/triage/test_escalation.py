@@ -177,3 +177,48 @@ def test_the_worker_command_runs_one_pass(world):
     submit(world, [{"code": "limb_weakness", "present": True}], at=timezone.now())
     call_command("run_worker", "--once")
     assert OutboundMessage.objects.filter(status="sent").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_worker_stops_cleanly_on_sigterm(world):
+    import io
+    import os
+    import signal
+
+    from django.core.management import call_command
+
+    before = signal.getsignal(signal.SIGTERM)
+    timer = threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGTERM))
+    out = io.StringIO()
+    timer.start()
+    call_command("run_worker", "--interval", "0.1", stdout=out)
+    timer.join()
+    assert out.getvalue().splitlines()[-1].endswith("stopped")
+    assert signal.getsignal(signal.SIGTERM) is before  # handlers are put back
+
+
+@pytest.mark.django_db
+def test_the_team_sees_who_missed_two_check_ins(world, api_as):
+    from waypoint.treatment.models import TreatmentLine
+    from waypoint.triage import monitoring
+
+    TreatmentLine.objects.create(
+        patient=world.patient,
+        line_number=1,
+        kind="chemotherapy",
+        drugs="Capecitabine",
+        started_on=dt.date(2026, 10, 1),
+    )
+    now = T0
+    for _ in range(2):
+        monitoring.check_ins_schedule(now=now)
+        now += dt.timedelta(days=7)
+        monitoring.check_ins_close_missed(now=now)
+    listed = api_as(world.key_worker).get(f"/teams/{world.team_a.pk}/check-in-outreach").json()
+    assert [(p["patient_id"], p["missed_in_a_row"]) for p in listed] == [(world.patient.pk, 2)]
+    assert (
+        api_as(world.other_team_nurse)
+        .get(f"/teams/{world.team_a.pk}/check-in-outreach")
+        .status_code
+        == 404
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
@@ -252,3 +252,30 @@ def link(request: HttpRequest, call_id: int, payload: LinkIn) -> HelplineCallOut
     )
     call = HelplineCall.objects.select_related("report", "clinician").get(pk=call.pk)
     return _call_out(call)
+
+
+class OutreachOut(Schema):
+    patient_id: int
+    name: str
+    phone: str
+    missed_in_a_row: int
+
+
+@router.get(
+    "/teams/{team_id}/check-in-outreach",
+    response=list[OutreachOut],
+    summary="People who missed two or more weekly check-ins in a row",
+)
+def outreach(request: HttpRequest, team_id: int) -> list[OutreachOut]:
+    actor = acting_user(request)
+    if not selectors.queue_teams(actor).filter(pk=team_id).exists():
+        raise NotFound()
+    return [
+        OutreachOut(
+            patient_id=p.pk,
+            name=f"{p.given_name} {p.family_name}",
+            phone=p.phone,
+            missed_in_a_row=p.missed_in_a_row,  # type: ignore[attr-defined]  # annotated
+        )
+        for p in selectors.outreach_for_team(actor, team_id=team_id)
+    ]

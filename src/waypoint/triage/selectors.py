@@ -50,6 +50,21 @@ def triage_queue_page(
     return result
 
 
+def outreach_for_team(actor: User, *, team_id: int, limit: int = 200) -> list[Patient]:
+    """People in the team who missed check-ins in a row: the key worker reaches out to them."""
+    from waypoint.registry.policies import patients_for_actor
+    from waypoint.triage.monitoring import outreach_queryset
+
+    people = list(outreach_queryset(patients_for_actor(actor).filter(team_id=team_id))[:limit])
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.LIST,
+        patient_ids=[p.pk for p in people],
+        object_type="check_in_outreach",
+    )
+    return people
+
+
 def reports_for_patient(
     actor: User, patient: Patient, *, reason: str = ""
 ) -> QuerySet[SymptomReport]:

@@ -61,7 +61,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "triage/queue.html",
-        {"teams": teams, "team": team, "page": page, "now": timezone.now()},
+        {
+            "teams": teams,
+            "team": team,
+            "page": page,
+            "now": timezone.now(),
+            "outreach": selectors.outreach_for_team(actor, team_id=team.pk),
+        },
     )
 
 

@@ -38,8 +38,14 @@ class Command(BaseCommand):
         def stop(signum: int, frame: FrameType | None) -> None:
             self.stopping = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._loop(worker_id, options)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _loop(self, worker_id: str, options: dict[str, Any]) -> None:
         self.stdout.write(f"worker {worker_id} started")
         while not self.stopping:
             close_old_connections()
