@@ -66,26 +66,10 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
         level = source.level
         reasons: Sequence[dict[str, Any]] = source.reasons
         pathways = [Pathway(p) for p in source.pathways]
-        fields = {
-            "advice": source.advice,
-            "respond_within_minutes": source.respond_within_minutes,
-            "respond_by": source.respond_by,
-            "rules_version": source.rules_version,
-            "needs_review": source.needs_review,
-            "on_sact": source.on_sact,
-        }
     else:
         level = source.level.code
         reasons = [{"code": r.code, "level": r.level.code, "why": r.why} for r in source.reasons]
         pathways = list(source.pathways)
-        fields = {
-            "advice": source.advice,
-            "respond_within_minutes": source.respond_within_minutes,
-            "respond_by": source.respond_by,
-            "rules_version": source.rules_version,
-            "needs_review": source.needs_review,
-            "on_sact": source.on_sact,
-        }
     return OutcomeView(
         level=level,
         level_words=LEVEL_WORDS[level],
@@ -96,7 +80,12 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
             for r in reasons
         ),
         pathways=tuple(PATHWAY_ACTIONS[p] for p in pathways),
-        **fields,  # type: ignore[arg-type]  # the keys above match the dataclass fields
+        advice=source.advice,
+        respond_within_minutes=source.respond_within_minutes,
+        respond_by=source.respond_by,
+        rules_version=source.rules_version,
+        needs_review=source.needs_review,
+        on_sact=source.on_sact,
     )
 
 

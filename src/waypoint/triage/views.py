@@ -20,7 +20,7 @@ from waypoint.core.views import permission_required
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
 from waypoint.registry.rules.nhs_number import normalise_nhs_number
-from waypoint.registry.services import patient_search
+from waypoint.registry.services import patient_open, patient_search
 from waypoint.treatment.selectors import active_line
 from waypoint.triage import helpline, selectors, services
 from waypoint.triage.forms import (
@@ -166,6 +166,7 @@ def close(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 def _chosen_patient(request: HttpRequest, reason: str) -> Patient | None:
+    """The person the call is about, opened (and so audited) with the call as the reason."""
     raw = request.POST.get("patient") or request.GET.get("patient")
     if not raw:
         return None
@@ -173,9 +174,8 @@ def _chosen_patient(request: HttpRequest, reason: str) -> Patient | None:
         patient_id = int(raw)
     except ValueError:
         return None
-    actor = acting_user(request)
-    scope = registry_policies.patients_for_actor(actor, reason=reason)
-    return scope.select_related("team").filter(pk=patient_id).first()
+    opened = patient_open(actor=acting_user(request), patient_id=patient_id, reason=reason)
+    return Patient.objects.select_related("team").get(pk=opened.pk)
 
 
 def _grade_form_outcome(
