@@ -5,6 +5,7 @@ Run one or more copies beside the web servers. SIGTERM or SIGINT stops it after 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -13,10 +14,12 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from waypoint.triage.worker import run_pass
+
+logger = logging.getLogger("waypoint.worker")
 
 
 class Command(BaseCommand):
@@ -49,7 +52,12 @@ class Command(BaseCommand):
         self.stdout.write(f"worker {worker_id} started")
         while not self.stopping:
             close_old_connections()
-            result = run_pass(now=timezone.now(), worker_id=worker_id, batch=options["batch"])
+            try:
+                result = run_pass(now=timezone.now(), worker_id=worker_id, batch=options["batch"])
+            except DatabaseError as exc:  # a lost connection or a lock: try again shortly
+                logger.warning("worker pass failed, retrying: %s", exc)
+                self._sleep(options["interval"])
+                continue
             if result.busy:
                 self.stdout.write(
                     f"escalations {result.escalations}, sent {result.sent}, "
