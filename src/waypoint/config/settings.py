@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "waypoint.treatment",
     "waypoint.notifications",
     "waypoint.triage",
+    "waypoint.assessments",
     "waypoint.portal",
     "waypoint.demo",
 ]
@@ -230,3 +231,8 @@ if WAYPOINT_SMS_BACKEND == "govuk_notify" and not (
         "WAYPOINT_NOTIFY_SMS_TEMPLATE_ID"
     )
 WAYPOINT_OUTBOX_MAX_ATTEMPTS = env_int("WAYPOINT_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+
+# --- Needs assessments (docs/design/care-standards.md HNA1, HNA2) -------------------------------
+# Offer an HNA within N days of each trigger (*proposed*: 31) and again every M days (*proposed*).
+WAYPOINT_HNA_OFFER_WITHIN_DAYS = env_int("WAYPOINT_HNA_OFFER_WITHIN_DAYS", 31, minimum=1)
+WAYPOINT_HNA_INTERVAL_DAYS = env_int("WAYPOINT_HNA_INTERVAL_DAYS", 180, minimum=7)

@@ -113,6 +113,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register_routers() -> None:
     from waypoint.accounts.api import router as accounts_router
+    from waypoint.assessments.api import router as assessments_router
     from waypoint.audit.api import router as audit_router
     from waypoint.careteam.api import router as careteam_router
     from waypoint.registry.api import router as registry_router
@@ -125,6 +126,7 @@ def _register_routers() -> None:
     api.add_router("", audit_router)
     api.add_router("", triage_router)
     api.add_router("", treatment_router)
+    api.add_router("", assessments_router)
 
 
 _register_routers()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 
 from waypoint.accounts.models import User
@@ -23,6 +24,7 @@ from waypoint.notifications import backends
 from waypoint.notifications.models import Channel, MessageStatus, OutboundMessage
 
 CLAIM_LEASE = dt.timedelta(minutes=5)
+RESULT_WRITE_ATTEMPTS = 10
 _UK_MOBILE = re.compile(r"^(\+44\s?7|07)[\d\s]{9,11}$")
 
 
@@ -158,8 +160,18 @@ def _deliver_one(message: OutboundMessage, *, now: dt.datetime) -> str:
             attempts=message.attempts + 1,
             provider_id=provider_id[:100],
         )
-    # Only the claimant writes the result.
-    OutboundMessage.objects.filter(pk=message.pk, claimed_by=message.claimed_by).update(**fields)
+    # Only the claimant writes the result. Delivery is at least once: if this write were lost the
+    # message would be sent again when the lease ran out, so a momentary lock is waited out.
+    for attempt in range(RESULT_WRITE_ATTEMPTS):
+        try:
+            OutboundMessage.objects.filter(pk=message.pk, claimed_by=message.claimed_by).update(
+                **fields
+            )
+            break
+        except OperationalError:
+            if attempt == RESULT_WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     return str(fields.get("status", MessageStatus.PENDING))
 
 

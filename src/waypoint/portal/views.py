@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
+from waypoint.assessments.selectors import hna_due_for, in_progress
 from waypoint.audit.selectors import access_log_for_patient
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound
@@ -39,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "contact": contact,
             "reports": reports_for_patient(acting_user(request), patient)[:5],
             "check_in_due": check_in_due(patient),
+            "hna_due": hna_due_for([patient.pk], today=timezone.localdate())[patient.pk],
+            "hna_started": in_progress(patient) is not None,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
+from waypoint.assessments.selectors import hna_due_for
 from waypoint.audit.selectors import access_log_for_patient
 from waypoint.careteam import selectors as careteam_selectors
 from waypoint.core.errors import WaypointError
@@ -140,6 +141,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "lines": treatment_lines(patient),
             "can_treat": can_edit and has_permission(actor, Permission.RECORD_TREATMENT),
             "reports": reports_for_patient(actor, patient, reason=reason)[:10],
+            "hna_due": hna_due_for([patient.pk], today=today)[patient.pk],
         },
     )
 

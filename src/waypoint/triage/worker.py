@@ -1,4 +1,5 @@
-"""One pass of background work: check-ins, escalations, then the outbox.
+"""One pass of background work: assessment invitations (hourly), check-ins, escalations, then
+the outbox.
 
 Every job claims its rows with a conditional UPDATE (or a unique constraint), so any number of
 workers can run at once without doing the same thing twice.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from waypoint.assessments.services import hna_invitations_scan
 from waypoint.notifications.services import outbox_deliver_due
 from waypoint.triage.escalation import escalations_run
 from waypoint.triage.monitoring import check_ins_close_missed, check_ins_schedule
@@ -16,6 +18,7 @@ from waypoint.triage.monitoring import check_ins_close_missed, check_ins_schedul
 
 @dataclass(frozen=True)
 class PassResult:
+    assessment_invitations: int
     check_ins_missed: int
     check_ins_opened: int
     escalations: int
@@ -25,15 +28,29 @@ class PassResult:
 
     @property
     def busy(self) -> bool:
-        return any((self.check_ins_opened, self.escalations, self.sent, self.retrying, self.failed))
+        return any(
+            (
+                self.assessment_invitations,
+                self.check_ins_opened,
+                self.escalations,
+                self.sent,
+                self.retrying,
+                self.failed,
+            )
+        )
 
 
-def run_pass(*, now: dt.datetime, worker_id: str, batch: int = 200) -> PassResult:
+def run_pass(
+    *, now: dt.datetime, worker_id: str, batch: int = 200, hourly: bool = False
+) -> PassResult:
+    """One pass; ``hourly`` adds the jobs that scan the whole registry (assessment invitations)."""
+    invitations = hna_invitations_scan(now=now) if hourly else 0
     missed = check_ins_close_missed(now=now)
     opened = check_ins_schedule(now=now, limit=batch)
     escalated = escalations_run(now=now, limit=batch)
     delivered = outbox_deliver_due(now=now, worker_id=worker_id, limit=batch)
     return PassResult(
+        assessment_invitations=invitations,
         check_ins_missed=missed,
         check_ins_opened=opened,
         escalations=escalated,

@@ -14,12 +14,13 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from waypoint.triage.worker import run_pass
 
 logger = logging.getLogger("waypoint.worker")
+HOURLY = 3600.0  # seconds between scans of the whole registry (two workers may both scan: safe)
 
 
 class Command(BaseCommand):
@@ -50,11 +51,19 @@ class Command(BaseCommand):
 
     def _loop(self, worker_id: str, options: dict[str, Any]) -> None:
         self.stdout.write(f"worker {worker_id} started")
+        last_hourly = 0.0
         while not self.stopping:
-            close_old_connections()
+            self._refresh_connections()
+            hourly = time.monotonic() - last_hourly >= HOURLY or options["once"]
             try:
-                result = run_pass(now=timezone.now(), worker_id=worker_id, batch=options["batch"])
+                result = run_pass(
+                    now=timezone.now(), worker_id=worker_id, batch=options["batch"], hourly=hourly
+                )
+                if hourly:
+                    last_hourly = time.monotonic()
             except DatabaseError as exc:  # a lost connection or a lock: try again shortly
+                if options["once"]:
+                    raise
                 logger.warning("worker pass failed, retrying: %s", exc)
                 self._sleep(options["interval"])
                 continue
@@ -62,14 +71,21 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"escalations {result.escalations}, sent {result.sent}, "
                     f"retrying {result.retrying}, failed {result.failed}, "
-                    f"check-ins opened {result.check_ins_opened}, missed {result.check_ins_missed}"
+                    f"check-ins opened {result.check_ins_opened}, "
+                    f"missed {result.check_ins_missed}, "
+                    f"assessment invitations {result.assessment_invitations}"
                 )
             if options["once"]:
                 break
             if not result.busy:
                 self._sleep(options["interval"])
-        close_old_connections()
+        self._refresh_connections()
         self.stdout.write(f"worker {worker_id} stopped")
+
+    def _refresh_connections(self) -> None:
+        """Drop broken or expired connections between passes (never inside a transaction)."""
+        if not connection.in_atomic_block:
+            close_old_connections()
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds

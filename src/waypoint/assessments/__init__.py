@@ -1,0 +1,1 @@
+"""Holistic needs assessment: the questionnaire, saved and resumed answers, due dates, distress."""
