@@ -197,3 +197,15 @@ def test_the_nurse_sees_distress_and_concerns_and_records_the_decision(world, cl
     )
     assessment.refresh_from_db()
     assert assessment.psychosocial_decision.startswith("Referred")
+
+
+def test_the_caseload_shows_a_due_or_overdue_assessment(world, client):
+    client.force_login(world.key_worker)
+    page = client.get("/caseload/")
+    row = page.content.decode().split("LOVELACE")[1].split("</tr>")[0]
+    # Diagnosed on 1 October 2026 with no assessment: due from then, overdue after 31 days.
+    expected = "Overdue" if timezone.localdate() > dt.date(2026, 11, 1) else "Due"
+    assert expected in row
+    services.hna_decline(actor=world.key_worker, patient_id=world.patient.pk, reason="Not now")
+    row = client.get("/caseload/").content.decode().split("LOVELACE")[1].split("</tr>")[0]
+    assert "Up to date" in row

@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
+from waypoint.assessments.rules.due import DueStatus
+from waypoint.assessments.selectors import hna_due_for
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record_many
 from waypoint.careteam import selectors
@@ -139,6 +141,7 @@ class CaseloadRow:
     contact: selectors.PatientContact
     sites: list[str]
     age: int
+    hna: DueStatus | None = None
 
 
 def with_current_key_worker(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -265,12 +268,14 @@ def caseload_open(
     }
     covers: dict[int, Cover] = selectors.covers_by_absent_user(key_worker_ids, day)
     sites = site_labels_for([p.pk for p in result.items])
+    hna = hna_due_for([p.pk for p in result.items], today=day)
     rows = [
         CaseloadRow(
             patient=p,
             contact=selectors.contact_for_patient(p, day=day, covers=covers),
             sites=sites.get(p.pk, []),
             age=p.age_on(day),
+            hna=hna.get(p.pk),
         )
         for p in result.items
     ]
