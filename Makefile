@@ -23,6 +23,10 @@ assets/build/.stamp: package.json package-lock.json scripts/build_assets.sh $(wi
 setup: $(BIN)/activate assets/build/.stamp
 
 run: setup
+	@# PDFs (care plans, the resource pack) are drawn by WeasyPrint, which needs Pango.
+	@[ "$$(id -u)" != 0 ] || dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) seed_demo
 	@echo "Waypoint is at http://$(HOST):$(PORT); the worker (escalations, reminders, messages) runs beside it"

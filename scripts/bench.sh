@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Seeds a population into a throwaway PostgreSQL, serves Waypoint with gunicorn and production
 # settings, and measures page latency against the stack's floor (bench/run.py; bench/README.md).
+# Then the triage measurements: grading throughput on one core (bench/triage_rules.py), symptom
+# reports through the API under concurrent load (bench/triage_api.py) and the background worker
+# draining a backlog of escalations and messages (bench/triage_worker.py).
 #   PATIENTS=60000 REQUESTS=300 CONCURRENCY="1 4" WORKERS=2 scripts/bench.sh
+#   TRIAGE_REQUESTS=300 TRIAGE_CONCURRENCY=20 TRIAGE_BACKLOG=10000 TRIAGE_WORKERS=2 scripts/bench.sh
 # Whatever happens, gunicorn and PostgreSQL are stopped and their directory deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +15,11 @@ REQUESTS="${REQUESTS:-300}"
 WARMUP="${WARMUP:-20}"
 CONCURRENCY="${CONCURRENCY:-1 4}"
 WORKERS="${WORKERS:-2}"
+TRIAGE_SECONDS="${TRIAGE_SECONDS:-3}"
+TRIAGE_REQUESTS="${TRIAGE_REQUESTS:-$REQUESTS}"
+TRIAGE_CONCURRENCY="${TRIAGE_CONCURRENCY:-20}"
+TRIAGE_BACKLOG="${TRIAGE_BACKLOG:-10000}"
+TRIAGE_WORKERS="${TRIAGE_WORKERS:-2}"
 PY="$repo/.venv/bin/python"
 
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || {
@@ -109,12 +118,34 @@ then
 fi
 echo "gunicorn: $WORKERS sync workers on 127.0.0.1:$port, WAYPOINT_DEBUG=false, WAYPOINT_PRODUCTION=true"
 
+postgres_pid=$(head -n 1 "$PG_THROWAWAY_DIR/data/postmaster.pid")
+meta=(
+  --meta "patients=$PATIENTS" --meta "seed_seconds=$seed_seconds"
+  --meta "vacuum_analyze_seconds=$analyze_seconds" --meta "database_size=$db_size"
+  --meta "postgresql=$pg_version" --meta "gunicorn_workers=$WORKERS"
+  --meta "durability=fsync, synchronous_commit and full_page_writes off"
+  --meta "commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+)
 # shellcheck disable=SC2086  # CONCURRENCY is a list of numbers
 "$PY" bench/run.py --base-url "http://127.0.0.1:$port" --requests "$REQUESTS" --warmup "$WARMUP" \
-  --concurrency $CONCURRENCY --server-pid "$gunicorn_pid" \
-  --postgres-pid "$(head -n 1 "$PG_THROWAWAY_DIR/data/postmaster.pid")" \
-  --meta "patients=$PATIENTS" --meta "seed_seconds=$seed_seconds" \
-  --meta "vacuum_analyze_seconds=$analyze_seconds" --meta "database_size=$db_size" \
-  --meta "postgresql=$pg_version" --meta "gunicorn_workers=$WORKERS" \
-  --meta "durability=fsync, synchronous_commit and full_page_writes off" \
-  --meta "commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+  --concurrency $CONCURRENCY --server-pid "$gunicorn_pid" --postgres-pid "$postgres_pid" \
+  "${meta[@]}"
+
+# Triage. The rules need neither the database nor the server (both idle meanwhile).
+"$PY" bench/triage_rules.py --seconds "$TRIAGE_SECONDS" "${meta[@]}"
+
+# The token goes through the environment, not the command line, to stay out of the process list.
+WAYPOINT_BENCH_TOKEN=$("$PY" manage.py create_api_token keyworker --label benchmark | tail -n 1)
+export WAYPOINT_BENCH_TOKEN
+case "$WAYPOINT_BENCH_TOKEN" in
+  wp_*) ;;
+  *) echo "manage.py create_api_token printed no token" >&2; exit 1 ;;
+esac
+"$PY" bench/triage_api.py --base-url "http://127.0.0.1:$port" --requests "$TRIAGE_REQUESTS" \
+  --warmup "$WARMUP" --concurrency "$TRIAGE_CONCURRENCY" --server-pid "$gunicorn_pid" \
+  --postgres-pid "$postgres_pid" "${meta[@]}"
+unset WAYPOINT_BENCH_TOKEN
+
+# The worker runs in this script's environment (DATABASE_URL and all), like manage.py.
+"$PY" bench/triage_worker.py --escalations "$TRIAGE_BACKLOG" --messages "$TRIAGE_BACKLOG" \
+  --workers "$TRIAGE_WORKERS" --postgres-pid "$postgres_pid" "${meta[@]}"

@@ -8,8 +8,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from waypoint.assessments import selectors, services
-from waypoint.assessments.models import NeedsAssessment
+from waypoint.assessments import care_plans, selectors, services
+from waypoint.assessments.models import CarePlanRevision, NeedsAssessment
 from waypoint.assessments.rules import hna
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
@@ -174,3 +174,89 @@ def decision(request: HttpRequest, assessment_id: int, payload: DecisionIn) -> A
             actor=acting_user(request), assessment_id=assessment_id, decision=payload.decision
         )
     )
+
+
+class PlanActionIn(Schema):
+    action: str = Field(max_length=500)
+    owner: str = Field(max_length=120)
+    due_on: dt.date | None = None
+    status: str = "to_do"
+    concern: str = ""
+
+
+class PlanIn(Schema):
+    actions: list[PlanActionIn]
+    note: str = Field(default="", max_length=4000)
+    agreed_with_person: bool = True
+
+
+class PlanActionOut(Schema):
+    concern: str
+    concern_text: str
+    action: str
+    owner: str
+    due_on: dt.date | None
+    status: str
+
+
+class PlanRevisionOut(Schema):
+    id: int
+    number: int
+    created_at: dt.datetime
+    created_by: str
+    assessment_id: int | None
+    agreed_with_person: bool
+    note: str
+    actions: list[PlanActionOut]
+
+    @classmethod
+    def build(cls, r: CarePlanRevision) -> PlanRevisionOut:
+        return cls(
+            id=r.pk,
+            number=r.number,
+            created_at=r.created_at,
+            created_by=r.created_by.display_name,
+            assessment_id=r.assessment_id,
+            agreed_with_person=r.agreed_with_person,
+            note=r.note,
+            actions=[
+                PlanActionOut(
+                    concern=a.concern,
+                    concern_text=a.concern_text,
+                    action=a.action,
+                    owner=a.owner,
+                    due_on=a.due_on,
+                    status=a.status,
+                )
+                for a in r.actions.all()
+            ],
+        )
+
+
+@router.get(
+    "/patients/{patient_id}/care-plan",
+    response=list[PlanRevisionOut],
+    summary="The care and support plan: every revision, the current one first",
+)
+def get_plan(request: HttpRequest, patient_id: int) -> list[PlanRevisionOut]:
+    patient = patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return [PlanRevisionOut.build(r) for r in care_plans.revisions_of(patient)]
+
+
+@router.post(
+    "/patients/{patient_id}/care-plan",
+    response={201: PlanRevisionOut},
+    summary="Record a new revision of the plan (every action, in order)",
+)
+def revise_plan(request: HttpRequest, patient_id: int, payload: PlanIn) -> Status[PlanRevisionOut]:
+    revision = care_plans.care_plan_revise(
+        actor=acting_user(request),
+        patient_id=patient_id,
+        actions=[care_plans.ActionInput(**a.dict()) for a in payload.actions],
+        note=payload.note,
+        agreed_with_person=payload.agreed_with_person,
+    )
+    fresh = next(r for r in care_plans.revisions_of(revision.patient) if r.pk == revision.pk)
+    return Status(201, PlanRevisionOut.build(fresh))

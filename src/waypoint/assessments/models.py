@@ -119,3 +119,64 @@ class AssessmentInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for patient {self.patient_id} ({self.reason}, {self.due_since})"
+
+
+class CarePlanRevision(models.Model):
+    """One agreed version of a person's care and support plan. Revisions are never changed: an
+    update is a new revision, so what was agreed when can always be shown."""
+
+    patient = models.ForeignKey(
+        "registry.Patient", on_delete=models.PROTECT, related_name="care_plan_revisions"
+    )
+    number = models.PositiveIntegerField()
+    assessment = models.ForeignKey(
+        NeedsAssessment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="care_plans",
+        help_text="The needs assessment the plan answers, when there is one.",
+    )
+    agreed_with_person = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["patient", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "number"], name="care_plan_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Care plan revision {self.number} for patient {self.patient_id}"
+
+
+class ActionStatus(models.TextChoices):
+    TO_DO = "to_do", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_NEEDED = "not_needed", "No longer needed"
+
+
+class CarePlanAction(models.Model):
+    """An agreed action: what, who, by when, and how it stands."""
+
+    revision = models.ForeignKey(CarePlanRevision, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveSmallIntegerField()
+    concern = models.CharField(
+        max_length=60, blank=True, help_text="The concern code from the assessment it answers."
+    )
+    concern_text = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=500)
+    owner = models.CharField(max_length=120, help_text="Who does it: the person, the key worker…")
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=15, choices=ActionStatus.choices, default=ActionStatus.TO_DO
+    )
+
+    class Meta:
+        ordering = ["revision", "position"]
+
+    def __str__(self) -> str:
+        return self.action

@@ -1,0 +1,179 @@
+"""Care and support plan pages: the team's view and editor, the person's view, and the PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from waypoint.accounts.policies import Permission
+from waypoint.assessments import care_plans
+from waypoint.assessments.models import ActionStatus
+from waypoint.assessments.rules import hna
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record
+from waypoint.careteam.selectors import contact_for_patient
+from waypoint.core.errors import ValidationFailed
+from waypoint.core.forms import NhsDateInput
+from waypoint.core.http import acting_user
+from waypoint.core.views import permission_required
+from waypoint.portal.views import own_patient
+from waypoint.registry.models import Patient
+from waypoint.registry.services import patient_get_for_update, patient_open
+
+EXTRA_ROWS = 3
+CONCERN_CHOICES = [("", "General")] + [
+    (c.code, f"{d.title}: {c.text}") for d in hna.DOMAINS for c in d.concerns
+]
+
+
+class ActionForm(forms.Form):
+    concern = forms.ChoiceField(
+        required=False,
+        choices=CONCERN_CHOICES,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    action = forms.CharField(
+        required=False, max_length=500, widget=forms.TextInput(attrs={"class": "nhsuk-input"})
+    )
+    owner = forms.CharField(
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
+    )
+    due_on = forms.DateField(required=False, widget=NhsDateInput(attrs={"class": "nhsuk-input"}))
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices, widget=forms.Select(attrs={"class": "nhsuk-select"})
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("action") or "").strip() and not (data.get("owner") or "").strip()
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=0)
+
+
+def _initial(patient: Patient) -> list[dict[str, Any]]:
+    revisions = care_plans.revisions_of(patient)
+    if revisions:
+        rows = [
+            {
+                "concern": a.concern,
+                "action": a.action,
+                "owner": a.owner,
+                "due_on": a.due_on,
+                "status": a.status,
+            }
+            for a in revisions[0].actions.all()
+        ]
+    else:
+        rows = [
+            {"concern": s.concern, "status": ActionStatus.TO_DO}
+            for s in care_plans.suggested_actions(patient)
+        ]
+    return rows + [{"status": ActionStatus.TO_DO} for _ in range(EXTRA_ROWS)]
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS)
+def plan(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = patient_open(actor=actor, patient_id=patient_id)
+    return render(
+        request,
+        "assessments/care_plan.html",
+        {"patient": patient, "revisions": care_plans.revisions_of(patient), "portal": False},
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = patient_get_for_update(actor=actor, patient_id=patient_id)
+    formset = ActionFormSet(request.POST or None, initial=_initial(patient))
+    note = request.POST.get("note", "")
+    problems: dict[str, str] = {}
+    if request.method == "POST" and formset.is_valid():
+        actions = [
+            care_plans.ActionInput(
+                action=f.cleaned_data.get("action") or "",
+                owner=f.cleaned_data.get("owner") or "",
+                due_on=f.cleaned_data.get("due_on"),
+                status=f.cleaned_data.get("status") or ActionStatus.TO_DO,
+                concern=f.cleaned_data.get("concern") or "",
+            )
+            for f in formset.forms
+            if not f.is_blank()
+        ]
+        try:
+            revision = care_plans.care_plan_revise(
+                actor=actor,
+                patient_id=patient.pk,
+                actions=actions,
+                note=note,
+                agreed_with_person=bool(request.POST.get("agreed_with_person")),
+            )
+        except ValidationFailed as exc:
+            problems = exc.fields
+        else:
+            messages.success(request, f"Revision {revision.number} of the plan is saved.")
+            return redirect("care_plan", patient_id=patient.pk)
+    return render(
+        request,
+        "assessments/care_plan_edit.html",
+        {"patient": patient, "formset": formset, "note": note, "problems": problems},
+        status=422 if problems or (request.method == "POST" and not formset.is_valid()) else 200,
+    )
+
+
+def _pdf_response(request: HttpRequest, patient: Patient, number: int | None) -> HttpResponse:
+    revisions = care_plans.revisions_of(patient)
+    chosen = next((r for r in revisions if number is None or r.number == number), None)
+    if chosen is None:
+        raise Http404
+    audit_record(
+        actor=acting_user(request),
+        action=AuditAction.EXPORT,
+        patient=patient,
+        object_type=care_plans.PLAN_OBJECT,
+        object_id=chosen.pk,
+        detail=f"PDF of revision {chosen.number}",
+    )
+    response = HttpResponse(
+        care_plans.care_plan_pdf(revision=chosen, patient=patient), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="care-plan-{patient.pk}-revision-{chosen.number}.pdf"'
+    )
+    return response
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS)
+def pdf(request: HttpRequest, patient_id: int, number: int) -> HttpResponse:
+    patient = patient_open(actor=acting_user(request), patient_id=patient_id)
+    return _pdf_response(request, Patient.objects.select_related("team").get(pk=patient.pk), number)
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_plan(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    return render(
+        request,
+        "assessments/care_plan.html",
+        {
+            "patient": patient,
+            "revisions": care_plans.revisions_of(patient)[:1],
+            "portal": True,
+            "contact": contact_for_patient(patient, day=timezone.localdate()),
+        },
+    )
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_pdf(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    return _pdf_response(request, Patient.objects.select_related("team").get(pk=patient.pk), None)
