@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "waypoint.notifications",
     "waypoint.triage",
     "waypoint.assessments",
+    "waypoint.support",
     "waypoint.portal",
     "waypoint.demo",
 ]

@@ -27,6 +27,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Caseload", "caseload"),
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
+        ("Support", "support_directory"),
         ("Cover", "covers"),
     ],
     Role.ONCOLOGIST: [

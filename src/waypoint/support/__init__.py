@@ -1,0 +1,1 @@
+"""Support: the services directory, referrals, offers, peer groups and the resource pack."""

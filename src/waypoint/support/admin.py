@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from waypoint.support.models import SupportService
+
+
+@admin.register(SupportService)
+class SupportServiceAdmin(admin.ModelAdmin[SupportService]):
+    """The support directory is kept by admins."""
+
+    list_display = ("name", "kind", "provider", "area_served", "mode", "is_active")
+    list_filter = ("kind", "mode", "is_active")
+    search_fields = ("name", "provider", "area_served")

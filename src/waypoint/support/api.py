@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from waypoint.core.http import access_reason, acting_user
+from waypoint.registry.services import patient_open
+from waypoint.support import selectors, services
+from waypoint.support.models import Referral, SupportOffer, SupportService
+
+router = Router(tags=["support"])
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    provider: str
+    description: str
+    area_served: str
+    mode: str
+    phone: str
+    email: str
+    website: str
+    opening_hours: str
+    eligibility: str
+    self_referral: bool
+
+    @classmethod
+    def build(cls, s: SupportService) -> ServiceOut:
+        return cls(
+            id=s.pk,
+            name=s.name,
+            kind=s.kind,
+            provider=s.provider,
+            description=s.description,
+            area_served=s.area_served,
+            mode=s.mode,
+            phone=s.phone,
+            email=s.email,
+            website=s.website,
+            opening_hours=s.opening_hours,
+            eligibility=s.eligibility,
+            self_referral=s.self_referral,
+        )
+
+
+class SearchIn(Schema):
+    kind: str = ""
+    area: str = Field(default="", max_length=100)
+    mode: str = ""
+    q: str = Field(default="", max_length=100)
+
+
+class ReferralIn(Schema):
+    service_id: int
+    reason: str = Field(max_length=4000)
+
+
+class ReferralMoveIn(Schema):
+    status: str
+    note: str = Field(default="", max_length=300)
+    booked_for: dt.datetime | None = None
+
+
+class ReferralOut(Schema):
+    id: int
+    patient_id: int
+    service: ServiceOut
+    reason: str
+    status: str
+    self_referral: bool
+    requested_at: dt.datetime
+    respond_by: dt.date
+    overdue: bool
+    booked_for: dt.datetime | None
+    status_reason: str
+
+    @classmethod
+    def build(cls, r: Referral) -> ReferralOut:
+        return cls(
+            id=r.pk,
+            patient_id=r.patient_id,
+            service=ServiceOut.build(r.service),
+            reason=r.reason,
+            status=r.status,
+            self_referral=r.self_referral,
+            requested_at=r.requested_at,
+            respond_by=r.respond_by,
+            overdue=selectors.overdue(r, today=timezone.localdate()),
+            booked_for=r.booked_for,
+            status_reason=r.status_reason,
+        )
+
+
+class OfferIn(Schema):
+    kind: str
+    accepted: bool | None = None
+    note: str = Field(default="", max_length=300)
+
+
+class OfferOut(Schema):
+    id: int
+    kind: str
+    offered_at: dt.datetime
+    accepted: bool | None
+    note: str
+
+    @classmethod
+    def build(cls, o: SupportOffer) -> OfferOut:
+        return cls(id=o.pk, kind=o.kind, offered_at=o.offered_at, accepted=o.accepted, note=o.note)
+
+
+@router.get("/support-services", response=list[ServiceOut], summary="Search the support directory")
+def search(request: HttpRequest, params: Query[SearchIn]) -> list[ServiceOut]:
+    return [
+        ServiceOut.build(s)
+        for s in selectors.services_search(
+            kind=params.kind, area=params.area, mode=params.mode, q=params.q
+        )
+    ]
+
+
+@router.get("/patients/{patient_id}/referrals", response=list[ReferralOut], summary="Referrals")
+def list_referrals(request: HttpRequest, patient_id: int) -> list[ReferralOut]:
+    patient = patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return [ReferralOut.build(r) for r in selectors.referrals_of(patient)]
+
+
+@router.post(
+    "/patients/{patient_id}/referrals",
+    response={201: ReferralOut},
+    summary="Refer (a person may refer themselves to non-clinical services)",
+)
+def create_referral(
+    request: HttpRequest, patient_id: int, payload: ReferralIn
+) -> Status[ReferralOut]:
+    referral = services.referral_create(
+        actor=acting_user(request),
+        patient_id=patient_id,
+        service_id=payload.service_id,
+        reason=payload.reason,
+    )
+    return Status(201, ReferralOut.build(referral))
+
+
+@router.post(
+    "/referrals/{referral_id}/status",
+    response=ReferralOut,
+    summary="Move a referral on: accepted, booked, completed, or declined / cancelled (reason)",
+)
+def move(request: HttpRequest, referral_id: int, payload: ReferralMoveIn) -> ReferralOut:
+    referral = services.referral_move(
+        actor=acting_user(request),
+        referral_id=referral_id,
+        to=payload.status,
+        note=payload.note,
+        booked_for=payload.booked_for,
+    )
+    return ReferralOut.build(referral)
+
+
+@router.get(
+    "/patients/{patient_id}/support-offers", response=list[OfferOut], summary="Support offered"
+)
+def list_offers(request: HttpRequest, patient_id: int) -> list[OfferOut]:
+    patient = patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return [OfferOut.build(o) for o in selectors.offers_of(patient)]
+
+
+@router.post(
+    "/patients/{patient_id}/support-offers",
+    response={201: OfferOut},
+    summary="Record that peer support, the resource pack or the helpline was offered",
+)
+def create_offer(request: HttpRequest, patient_id: int, payload: OfferIn) -> Status[OfferOut]:
+    offer = services.offer_record(
+        actor=acting_user(request),
+        patient_id=patient_id,
+        kind=payload.kind,
+        accepted=payload.accepted,
+        note=payload.note,
+    )
+    return Status(201, OfferOut.build(offer))

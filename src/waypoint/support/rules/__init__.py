@@ -1,0 +1,1 @@
+"""Pure support rules: no Django, no database, no clock."""

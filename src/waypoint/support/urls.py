@@ -1,0 +1,17 @@
+from django.urls import path
+
+from waypoint.support import views
+
+urlpatterns = [
+    path("support/", views.directory, name="support_directory"),
+    path("patients/<int:patient_id>/support/", views.patient_support, name="patient_support"),
+    path("patients/<int:patient_id>/support/refer/", views.refer, name="support_refer"),
+    path("patients/<int:patient_id>/support/offer/", views.offer, name="support_offer"),
+    path(
+        "patients/<int:patient_id>/support/referrals/<int:referral_id>/",
+        views.move,
+        name="support_move",
+    ),
+    path("portal/support/", views.portal_support, name="portal_support"),
+    path("portal/support/refer/", views.portal_refer, name="portal_refer"),
+]
