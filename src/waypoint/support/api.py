@@ -9,8 +9,8 @@ from pydantic import Field
 
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
-from waypoint.support import selectors, services
-from waypoint.support.models import Referral, SupportOffer, SupportService
+from waypoint.support import selectors, services, sessions
+from waypoint.support.models import Booking, PeerSession, Referral, SupportOffer, SupportService
 
 router = Router(tags=["support"])
 
@@ -190,3 +190,83 @@ def create_offer(request: HttpRequest, patient_id: int, payload: OfferIn) -> Sta
         note=payload.note,
     )
     return Status(201, OfferOut.build(offer))
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    mode: str
+    location: str
+    capacity: int
+    places_left: int
+    facilitator: str
+
+    @classmethod
+    def build(cls, s: PeerSession) -> SessionOut:
+        return cls(
+            id=s.pk,
+            title=s.title,
+            description=s.description,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            mode=s.mode,
+            location=s.location,
+            capacity=s.capacity,
+            places_left=sessions.places_left(s),
+            facilitator=s.facilitator,
+        )
+
+
+class BookingIn(Schema):
+    patient_id: int
+
+
+class BookingOut(Schema):
+    id: int
+    session_id: int
+    patient_id: int
+    status: str
+    created_at: dt.datetime
+    promoted_at: dt.datetime | None
+
+    @classmethod
+    def build(cls, b: Booking) -> BookingOut:
+        return cls(
+            id=b.pk,
+            session_id=b.session_id,
+            patient_id=b.patient_id,
+            status=b.status,
+            created_at=b.created_at,
+            promoted_at=b.promoted_at,
+        )
+
+
+@router.get("/peer-sessions", response=list[SessionOut], summary="Upcoming peer support sessions")
+def list_sessions(request: HttpRequest) -> list[SessionOut]:
+    return [SessionOut.build(s) for s in sessions.upcoming_sessions(now=timezone.now())[:100]]
+
+
+@router.post(
+    "/peer-sessions/{session_id}/bookings",
+    response={201: BookingOut},
+    summary="Book a place, or join the waiting list when the session is full",
+)
+def book(request: HttpRequest, session_id: int, payload: BookingIn) -> Status[BookingOut]:
+    booking = sessions.session_book(
+        actor=acting_user(request), session_id=session_id, patient_id=payload.patient_id
+    )
+    return Status(201, BookingOut.build(booking))
+
+
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response=BookingOut,
+    summary="Cancel; the first person waiting gets the place",
+)
+def cancel(request: HttpRequest, booking_id: int) -> BookingOut:
+    return BookingOut.build(
+        sessions.booking_cancel(actor=acting_user(request), booking_id=booking_id)
+    )

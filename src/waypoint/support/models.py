@@ -165,3 +165,60 @@ class SupportOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} offered to patient {self.patient_id}"
+
+
+class PeerSession(TimeStampedModel):
+    """A peer support meeting in the way of "Living with Secondary Breast Cancer"."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    mode = models.CharField(max_length=10, choices=ServiceMode.choices)
+    location = models.CharField(max_length=300, help_text="The address, or how to join online.")
+    capacity = models.PositiveSmallIntegerField()
+    facilitator = models.CharField(max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_has_places"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%Y-%m-%d}"
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    WAITING = "waiting", "On the waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Booking(models.Model):
+    session = models.ForeignKey(PeerSession, on_delete=models.PROTECT, related_name="bookings")
+    patient = models.ForeignKey(
+        "registry.Patient", on_delete=models.PROTECT, related_name="session_bookings"
+    )
+    status = models.CharField(max_length=10, choices=BookingStatus.choices)
+    created_at = models.DateTimeField()
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "patient"],
+                condition=~Q(status="cancelled"),
+                name="one_live_booking_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.status} for {self.session_id}"

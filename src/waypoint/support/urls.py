@@ -14,4 +14,8 @@ urlpatterns = [
     ),
     path("portal/support/", views.portal_support, name="portal_support"),
     path("portal/support/refer/", views.portal_refer, name="portal_refer"),
+    path("portal/sessions/", views.portal_sessions, name="portal_sessions"),
+    path("portal/sessions/<int:session_id>/book/", views.portal_book, name="portal_book"),
+    path("portal/bookings/<int:booking_id>/cancel/", views.portal_cancel, name="portal_cancel"),
+    path("sessions/<int:session_id>.ics", views.session_calendar, name="session_calendar"),
 ]

@@ -12,14 +12,23 @@ from django.views.decorators.http import require_POST
 
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.core.errors import WaypointError
+from waypoint.core.errors import NotFound, WaypointError
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
-from waypoint.support import selectors, services
-from waypoint.support.models import OfferKind, Referral, ReferralStatus, ServiceKind, ServiceMode
+from waypoint.support import selectors, services, sessions
+from waypoint.support.models import (
+    Booking,
+    BookingStatus,
+    OfferKind,
+    PeerSession,
+    Referral,
+    ReferralStatus,
+    ServiceKind,
+    ServiceMode,
+)
 
 
 def _search_context(request: HttpRequest) -> dict[str, object]:
@@ -144,3 +153,68 @@ def portal_refer(request: HttpRequest) -> HttpResponse:
         reason=request.POST.get("reason", "") or "I would like support from this service.",
     )
     return redirect("portal_support")
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_sessions(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    now = timezone.now()
+    mine = {
+        b.session_id: b
+        for b in Booking.objects.filter(patient=patient).exclude(status=BookingStatus.CANCELLED)
+    }
+    rows = [
+        (s, sessions.places_left(s), mine.get(s.pk))
+        for s in sessions.upcoming_sessions(now=now).prefetch_related("bookings")[:50]
+    ]
+    return render(
+        request,
+        "support/portal_sessions.html",
+        {
+            "rows": rows,
+            "patient": patient,
+            "contact": contact_for_patient(patient, day=timezone.localdate()),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_book(request: HttpRequest, session_id: int) -> HttpResponse:
+    patient = own_patient(request)
+    try:
+        booking = sessions.session_book(
+            actor=acting_user(request), session_id=session_id, patient_id=patient.pk
+        )
+    except WaypointError as exc:
+        if exc.status_code == 404:
+            raise
+        messages.warning(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Your place is booked."
+            if booking.status == BookingStatus.BOOKED
+            else "The session is full, so you are on the waiting list. If a place comes free, "
+            "it is yours and we will tell you.",
+        )
+    return redirect("portal_sessions")
+
+
+@require_POST
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    own_patient(request)
+    sessions.booking_cancel(actor=acting_user(request), booking_id=booking_id)
+    messages.success(request, "Your booking is cancelled.")
+    return redirect("portal_sessions")
+
+
+@permission_required(Permission.VIEW_OWN_RECORD, Permission.VIEW_TEAM_PATIENTS)
+def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = PeerSession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    response = HttpResponse(sessions.session_ics(session), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="peer-session-{session.pk}.ics"'
+    return response

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from waypoint.assessments.services import hna_invitations_scan
 from waypoint.notifications.services import outbox_deliver_due
+from waypoint.support.sessions import session_reminders_send
 from waypoint.triage.escalation import escalations_run
 from waypoint.triage.monitoring import check_ins_close_missed, check_ins_schedule
 
@@ -22,6 +23,7 @@ class PassResult:
     check_ins_missed: int
     check_ins_opened: int
     escalations: int
+    session_reminders: int
     sent: int
     retrying: int
     failed: int
@@ -33,6 +35,7 @@ class PassResult:
                 self.assessment_invitations,
                 self.check_ins_opened,
                 self.escalations,
+                self.session_reminders,
                 self.sent,
                 self.retrying,
                 self.failed,
@@ -48,12 +51,14 @@ def run_pass(
     missed = check_ins_close_missed(now=now)
     opened = check_ins_schedule(now=now, limit=batch)
     escalated = escalations_run(now=now, limit=batch)
+    reminders = session_reminders_send(now=now)
     delivered = outbox_deliver_due(now=now, worker_id=worker_id, limit=batch)
     return PassResult(
         assessment_invitations=invitations,
         check_ins_missed=missed,
         check_ins_opened=opened,
         escalations=escalated,
+        session_reminders=reminders,
         sent=delivered.sent,
         retrying=delivered.retrying,
         failed=delivered.failed,
