@@ -7,10 +7,19 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
-from waypoint.support import selectors, services, sessions
-from waypoint.support.models import Booking, PeerSession, Referral, SupportOffer, SupportService
+from waypoint.support import resource_pack, selectors, services, sessions
+from waypoint.support.models import (
+    Booking,
+    PeerSession,
+    Referral,
+    ResourcePackOrder,
+    SupportOffer,
+    SupportService,
+)
 
 router = Router(tags=["support"])
 
@@ -269,4 +278,86 @@ def book(request: HttpRequest, session_id: int, payload: BookingIn) -> Status[Bo
 def cancel(request: HttpRequest, booking_id: int) -> BookingOut:
     return BookingOut.build(
         sessions.booking_cancel(actor=acting_user(request), booking_id=booking_id)
+    )
+
+
+class SectionOut(Schema):
+    position: int
+    title: str
+    body: str
+
+
+class PackOrderIn(Schema):
+    name: str = Field(max_length=200)
+    address: str = Field(max_length=1000)
+    postcode: str = Field(max_length=10)
+
+
+class PackOrderOut(Schema):
+    id: int
+    patient_id: int
+    name: str
+    address: str
+    postcode: str
+    status: str
+    requested_at: dt.datetime
+    dispatched_at: dt.datetime | None
+
+    @classmethod
+    def build(cls, o: ResourcePackOrder) -> PackOrderOut:
+        return cls(
+            id=o.pk,
+            patient_id=o.patient_id,
+            name=o.name,
+            address=o.address,
+            postcode=o.postcode,
+            status=o.status,
+            requested_at=o.requested_at,
+            dispatched_at=o.dispatched_at,
+        )
+
+
+@router.get("/resource-pack", response=list[SectionOut], summary="The secondary resource pack")
+def pack(request: HttpRequest) -> list[SectionOut]:
+    return [
+        SectionOut(position=s.position, title=s.title, body=s.body)
+        for s in resource_pack.sections()
+    ]
+
+
+@router.post(
+    "/patients/{patient_id}/resource-pack-orders",
+    response={201: PackOrderOut},
+    summary="Order a printed resource pack by post",
+)
+def order_pack(request: HttpRequest, patient_id: int, payload: PackOrderIn) -> Status[PackOrderOut]:
+    order = resource_pack.pack_order(
+        actor=acting_user(request),
+        patient_id=patient_id,
+        name=payload.name,
+        address=payload.address,
+        postcode=payload.postcode,
+    )
+    return Status(201, PackOrderOut.build(order))
+
+
+@router.get(
+    "/resource-pack-orders",
+    response=list[PackOrderOut],
+    summary="Admins: packs waiting to be posted",
+)
+def orders(request: HttpRequest) -> list[PackOrderOut]:
+    if not has_permission(acting_user(request), Permission.MANAGE_OUTBOX):
+        raise NotFound()
+    return [PackOrderOut.build(o) for o in resource_pack.orders_to_send()[:500]]
+
+
+@router.post(
+    "/resource-pack-orders/{order_id}/dispatch",
+    response=PackOrderOut,
+    summary="Admins: mark a pack as posted",
+)
+def dispatch(request: HttpRequest, order_id: int) -> PackOrderOut:
+    return PackOrderOut.build(
+        resource_pack.order_dispatch(actor=acting_user(request), order_id=order_id)
     )

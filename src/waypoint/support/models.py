@@ -222,3 +222,52 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} {self.status} for {self.session_id}"
+
+
+class ResourcePackSection(TimeStampedModel):
+    """A section of the secondary resource pack, kept as content by admins."""
+
+    position = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class OrderStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    DISPATCHED = "dispatched", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ResourcePackOrder(models.Model):
+    """A printed resource pack ordered by post, and whether it has been sent."""
+
+    patient = models.ForeignKey(
+        "registry.Patient", on_delete=models.PROTECT, related_name="resource_pack_orders"
+    )
+    name = models.CharField(max_length=200)
+    address = models.TextField()
+    postcode = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=OrderStatus.choices)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="pack_order_queue")]
+
+    def __str__(self) -> str:
+        return f"Resource pack for patient {self.patient_id} ({self.status})"

@@ -18,4 +18,7 @@ urlpatterns = [
     path("portal/sessions/<int:session_id>/book/", views.portal_book, name="portal_book"),
     path("portal/bookings/<int:booking_id>/cancel/", views.portal_cancel, name="portal_cancel"),
     path("sessions/<int:session_id>.ics", views.session_calendar, name="session_calendar"),
+    path("portal/resource-pack/", views.portal_pack, name="portal_pack"),
+    path("resource-pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path("resource-pack/orders/", views.pack_orders, name="pack_orders"),
 ]

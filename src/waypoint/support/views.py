@@ -18,7 +18,7 @@ from waypoint.core.views import permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
-from waypoint.support import selectors, services, sessions
+from waypoint.support import resource_pack, selectors, services, sessions
 from waypoint.support.models import (
     Booking,
     BookingStatus,
@@ -218,3 +218,54 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     response = HttpResponse(sessions.session_ics(session), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="peer-session-{session.pk}.ics"'
     return response
+
+
+@permission_required(Permission.VIEW_OWN_RECORD)
+def portal_pack(request: HttpRequest) -> HttpResponse:
+    patient = own_patient(request)
+    if request.method == "POST":
+        try:
+            resource_pack.pack_order(
+                actor=acting_user(request),
+                patient_id=patient.pk,
+                name=request.POST.get("name", ""),
+                address=request.POST.get("address", ""),
+                postcode=request.POST.get("postcode", ""),
+            )
+        except WaypointError as exc:
+            if exc.status_code == 404:
+                raise
+            messages.warning(request, "; ".join(exc.fields.values()) or exc.message)
+        else:
+            messages.success(request, "Your pack is ordered. It should arrive within a week.")
+            return redirect("portal_pack")
+    return render(
+        request,
+        "support/portal_pack.html",
+        {
+            "patient": patient,
+            "sections": resource_pack.sections(),
+            "orders": patient.resource_pack_orders.order_by("-requested_at"),
+            "contact": contact_for_patient(patient, day=timezone.localdate()),
+            "form": request.POST,
+        },
+    )
+
+
+@permission_required(Permission.VIEW_OWN_RECORD, Permission.VIEW_TEAM_PATIENTS)
+def pack_pdf(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(resource_pack.pack_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="secondary-resource-pack.pdf"'
+    return response
+
+
+@permission_required(Permission.MANAGE_OUTBOX)
+def pack_orders(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        resource_pack.order_dispatch(
+            actor=acting_user(request), order_id=int(request.POST.get("order_id") or 0)
+        )
+        messages.success(request, "Marked as sent.")
+        return redirect("pack_orders")
+    orders = resource_pack.orders_to_send().select_related("patient")[:500]
+    return render(request, "support/pack_orders.html", {"orders": orders})

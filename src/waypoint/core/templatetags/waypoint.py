@@ -47,6 +47,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     Role.ADMIN: [
         ("Audit trail", "audit_search"),
         ("Messages", "outbox"),
+        ("Pack orders", "pack_orders"),
         ("Overview", "overview"),
         ("Admin", "admin:index"),
     ],
