@@ -24,6 +24,7 @@ from waypoint.registry import policies
 from waypoint.registry.models import MetastaticSite, Patient
 from waypoint.registry.rules.codes import SITES_BY_CODE
 from waypoint.registry.selectors import living_with_secondary
+from waypoint.support.selectors import open_referral_counts
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class CaseloadRow:
     sites: list[str]
     age: int
     hna: DueStatus | None = None
+    open_referrals: int = 0
 
 
 def with_current_key_worker(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -269,6 +271,7 @@ def caseload_open(
     covers: dict[int, Cover] = selectors.covers_by_absent_user(key_worker_ids, day)
     sites = site_labels_for([p.pk for p in result.items])
     hna = hna_due_for([p.pk for p in result.items], today=day)
+    referrals = open_referral_counts([p.pk for p in result.items])
     rows = [
         CaseloadRow(
             patient=p,
@@ -276,6 +279,7 @@ def caseload_open(
             sites=sites.get(p.pk, []),
             age=p.age_on(day),
             hna=hna.get(p.pk),
+            open_referrals=referrals.get(p.pk, 0),
         )
         for p in result.items
     ]

@@ -35,6 +35,7 @@ from waypoint.demo.population import (
     nhs_numbers,
     team_count,
 )
+from waypoint.demo.support import load_support_demo
 from waypoint.demo.triage import load_triage_demo
 from waypoint.registry.models import (
     CarerContact,
@@ -424,3 +425,4 @@ def load_demo(
             if done % 10_000 == 0 or done == len(specs):
                 progress(f"{done:,} people loaded ({time.monotonic() - started:.1f} s)")
         load_triage_demo(teams=teams, users=users, today=today)
+        load_support_demo(users=users)

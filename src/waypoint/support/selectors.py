@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from waypoint.registry.models import Patient
-from waypoint.support.models import Referral, SupportOffer, SupportService
+from waypoint.support.models import OPEN_REFERRAL_STATUSES, Referral, SupportOffer, SupportService
 from waypoint.support.rules.referrals import is_overdue
 
 
@@ -45,3 +45,14 @@ def overdue(referral: Referral, *, today: dt.date) -> bool:
 
 def offers_of(patient: Patient) -> QuerySet[SupportOffer]:
     return SupportOffer.objects.filter(patient=patient).select_related("offered_by")
+
+
+def open_referral_counts(patient_ids: list[int]) -> dict[int, int]:
+    """Open referrals per patient, in one query (for list pages)."""
+    rows = (
+        Referral.objects.filter(patient_id__in=patient_ids, status__in=OPEN_REFERRAL_STATUSES)
+        .values("patient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["patient_id"]: row["n"] for row in rows}
