@@ -90,7 +90,15 @@ _PATHWAY_ADVICE = {
 }
 
 
+_BASE = {
+    (level, sact): text.format(treatment=" and are having treatment" if sact else "")
+    for level, text in _LEVEL_ADVICE.items()
+    for sact in (False, True)
+}
+
+
 def advice_for(level: Level, pathways: tuple[Pathway, ...], *, on_sact: bool) -> str:
-    text = _LEVEL_ADVICE[level].format(treatment=" and are having treatment" if on_sact else "")
-    extra = [_PATHWAY_ADVICE[p] for p in pathways] if level >= Level.AMBER else []
-    return " ".join([text, *extra])
+    text = _BASE[level, on_sact]
+    if not pathways or level < Level.AMBER:
+        return text
+    return " ".join([text, *(_PATHWAY_ADVICE[p] for p in pathways)])

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import waypoint.triage.rules.free_text as free_text
 from waypoint.triage.rules.advice import advice_for
@@ -28,14 +28,15 @@ _CAPTURED_BY = {"fever": "temperature"}
 # Input
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     code: str
     value: float  # the grade, count or measurement; 1.0/0.0 for a feature present/absent
+    present: bool = True  # a measurement is always present; 0 means absent for the others
 
-    @property
-    def present(self) -> bool:
-        return self.value != 0 if SYMPTOMS[self.code].kind is not Kind.MEASURED else True
+
+def make_item(code: str, value: float) -> Item:
+    return Item(code, value, SYMPTOMS[code].kind is Kind.MEASURED or value != 0)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def parse_items(
         if problem:
             errors.append(InputError(f"{where}.{key}", problem))
             continue
-        items.append(Item(code, value))
+        items.append(make_item(code, value))
     if errors:
         raise ReportInvalid(errors)
     return tuple(items)
@@ -166,15 +167,13 @@ def parse_context(raw: Mapping[str, Any] | None, *, today: date) -> Context:
 # Output
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):  # a NamedTuple: immutable, and cheap to build on every report
     code: str
     level: Level
     why: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     level: Level
     reasons: tuple[Reason, ...]
     pathways: tuple[Pathway, ...]
@@ -204,16 +203,21 @@ def triage(report: Report, *, today: date, config: TriageConfig = DEFAULT_CONFIG
     present = {item.code: item.value for item in report.items if item.present}
     reasons: list[Reason] = []
     pathways: list[Pathway] = []
+    level = Level.GREEN
+    ambers = 0
     for item in report.items:
         if not item.present:
             continue
-        level, why, item_pathways = _grade(item, present, sact, config)
-        reasons.append(Reason(item.code, level, why))
-        pathways.extend(p for p in item_pathways if p not in pathways)
+        item_level, why, item_pathways = _grade(item, present, sact, config)
+        reasons.append(Reason(item.code, item_level, why))
+        for pathway in item_pathways:
+            if pathway not in pathways:
+                pathways.append(pathway)
+        if item_level > level:
+            level = item_level
+        if item_level is Level.AMBER:
+            ambers += 1
 
-    structured = [r.level for r in reasons]
-    level = max(structured, default=Level.GREEN)
-    ambers = structured.count(Level.AMBER)
     if level < Level.RED and ambers >= config.multiple_amber_count:
         level = Level.RED
         reasons.append(
@@ -225,7 +229,7 @@ def triage(report: Report, *, today: date, config: TriageConfig = DEFAULT_CONFIG
         )
 
     needs_review = False
-    for finding in free_text.screen(report.free_text):
+    for finding in free_text.screen(report.free_text) if report.free_text else ():
         captured_by = _CAPTURED_BY.get(finding.code, finding.code)
         if captured_by in present:
             continue
@@ -240,17 +244,29 @@ def triage(report: Report, *, today: date, config: TriageConfig = DEFAULT_CONFIG
         )
         level = max(level, Level.AMBER)
 
-    minutes = config.respond_within_minutes(level.code)
+    minutes = _clock(level, config)
+    found = tuple(pathways)
     return Outcome(
         level=level,
         reasons=tuple(reasons),
-        pathways=tuple(pathways),
-        advice=advice_for(level, tuple(pathways), on_sact=sact),
+        pathways=found,
+        advice=advice_for(level, found, on_sact=sact),
         respond_within_minutes=minutes,
         respond_by=None if minutes is None else report.reported_at + timedelta(minutes=minutes),
         on_sact=sact,
         needs_review=needs_review,
     )
+
+
+def _clock(level: Level, c: TriageConfig) -> int | None:
+    """triage-rules.md "Levels": the response clock of each level."""
+    if level is Level.RED:
+        return c.red_respond_within_minutes
+    if level is Level.EMERGENCY:
+        return c.emergency_respond_within_minutes
+    if level is Level.AMBER:
+        return c.amber_respond_within_minutes
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,14 +324,7 @@ def _grade(
     code, value = item.code, item.value
     symptom = SYMPTOMS[code]
     if symptom.kind is Kind.GRADED:
-        grade = int(value)
-        level = _GRADE_EXCEPTIONS.get(code, _DEFAULT_GRADE_LEVELS)[grade - 1]
-        pathways: tuple[Pathway, ...] = ()
-        if (code == "headache" and grade >= 3) or code == "vision":
-            pathways = (Pathway.BRAIN_METASTASES,)
-        elif code == "confusion":
-            pathways = (Pathway.HYPERCALCAEMIA, Pathway.BRAIN_METASTASES)
-        return level, f"{symptom.label.lower()} grade {grade}", pathways
+        return _GRADED[code, int(value)]
     if code == "vomiting":
         return (
             _banded(value, c.vomiting_amber_from_episodes, c.vomiting_red_from_episodes),
@@ -364,6 +373,25 @@ def _grade(
     if code == "airway_compromise" and "facial_swelling" in present:
         return level, f"{why}, with facial swelling: possible SVCO", (Pathway.SVCO,)
     return level, why, feature_pathways
+
+
+def _graded_outcome(code: str, grade: int) -> tuple[Level, str, tuple[Pathway, ...]]:
+    level = _GRADE_EXCEPTIONS.get(code, _DEFAULT_GRADE_LEVELS)[grade - 1]
+    pathways: tuple[Pathway, ...] = ()
+    if (code == "headache" and grade >= 3) or code == "vision":
+        pathways = (Pathway.BRAIN_METASTASES,)
+    elif code == "confusion":
+        pathways = (Pathway.HYPERCALCAEMIA, Pathway.BRAIN_METASTASES)
+    return level, f"{SYMPTOMS[code].label.lower()} grade {grade}", pathways
+
+
+# Every graded item's outcome, worked out once: grading is on the path of every report.
+_GRADED = {
+    (code, grade): _graded_outcome(code, grade)
+    for code, symptom in SYMPTOMS.items()
+    if symptom.kind is Kind.GRADED
+    for grade in range(1, 5)
+}
 
 
 def _banded(value: float, amber_from: float, red_from: float) -> Level:
