@@ -15,6 +15,7 @@ from waypoint.assessments.models import (
 )
 from waypoint.assessments.rules.due import DueStatus, Trigger, hna_due
 from waypoint.registry.models import Patient
+from waypoint.timeline.models import ProgressionEvent
 from waypoint.treatment.models import StopReason, TreatmentLine
 
 
@@ -34,6 +35,10 @@ def triggers_for(patient_ids: Iterable[int]) -> dict[int, list[Trigger]]:
             triggers[pk].append(Trigger(started, "new treatment line"))
         if stopped is not None and reason == StopReason.PROGRESSION:
             triggers[pk].append(Trigger(stopped, "progression"))
+    for pk, on in ProgressionEvent.objects.filter(patient_id__in=ids).values_list(
+        "patient_id", "on"
+    ):
+        triggers[pk].append(Trigger(on, "progression"))
     for pk, on in AssessmentRequest.objects.filter(patient_id__in=ids).values_list(
         "patient_id", "requested_on"
     ):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "waypoint.triage",
     "waypoint.assessments",
     "waypoint.support",
+    "waypoint.timeline",
     "waypoint.portal",
     "waypoint.demo",
 ]

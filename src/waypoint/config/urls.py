@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("waypoint.treatment.urls")),
     path("", include("waypoint.assessments.urls")),
     path("", include("waypoint.support.urls")),
+    path("", include("waypoint.timeline.urls")),
     path("", include("waypoint.notifications.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]

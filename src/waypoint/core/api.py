@@ -118,6 +118,7 @@ def _register_routers() -> None:
     from waypoint.careteam.api import router as careteam_router
     from waypoint.registry.api import router as registry_router
     from waypoint.support.api import router as support_router
+    from waypoint.timeline.api import router as timeline_router
     from waypoint.treatment.api import router as treatment_router
     from waypoint.triage.api import router as triage_router
 
@@ -129,6 +130,7 @@ def _register_routers() -> None:
     api.add_router("", treatment_router)
     api.add_router("", assessments_router)
     api.add_router("", support_router)
+    api.add_router("", timeline_router)
 
 
 _register_routers()

@@ -1,0 +1,1 @@
+"""The cycle of illness and care: progression, response, MDT discussions, contacts, admissions."""

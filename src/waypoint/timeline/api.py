@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from waypoint.core.http import access_reason, acting_user
+from waypoint.registry.services import patient_open
+from waypoint.timeline import selectors, services
+
+router = Router(tags=["timeline"])
+
+
+class EntryOut(Schema):
+    on: dt.date
+    at: dt.datetime | None
+    kind: str
+    title: str
+    detail: str
+
+
+class EventIn(Schema):
+    kind: str
+    on: dt.date
+    note: str = Field(default="", max_length=4000)
+    result: str = ""
+    contact_kind: str = ""
+    key_worker_introduced: bool = False
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    on: dt.date
+
+
+@router.get(
+    "/patients/{patient_id}/timeline",
+    response=list[EntryOut],
+    summary="Everything that happened in the person's care, newest first",
+)
+def get_timeline(request: HttpRequest, patient_id: int) -> list[EntryOut]:
+    patient = patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return [
+        EntryOut(on=e.on, at=e.at, kind=e.kind, title=e.title, detail=e.detail)
+        for e in selectors.timeline_for(patient)
+    ]
+
+
+@router.post(
+    "/patients/{patient_id}/timeline",
+    response={201: EventOut},
+    summary="Record progression, a response assessment, an MDT discussion or a contact",
+)
+def record(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[EventOut]:
+    event = services.timeline_record(
+        actor=acting_user(request),
+        patient_id=patient_id,
+        kind=payload.kind,
+        on=payload.on,
+        note=payload.note,
+        result=payload.result,
+        contact_kind=payload.contact_kind,
+        key_worker_introduced=payload.key_worker_introduced,
+    )
+    return Status(201, EventOut(id=event.pk, kind=payload.kind, on=event.on))
