@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "waypoint.assessments",
     "waypoint.support",
     "waypoint.timeline",
+    "waypoint.standards",
     "waypoint.portal",
     "waypoint.demo",
 ]

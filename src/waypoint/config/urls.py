@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("waypoint.assessments.urls")),
     path("", include("waypoint.support.urls")),
     path("", include("waypoint.timeline.urls")),
+    path("", include("waypoint.standards.urls")),
     path("", include("waypoint.notifications.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]

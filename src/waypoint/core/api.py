@@ -117,6 +117,7 @@ def _register_routers() -> None:
     from waypoint.audit.api import router as audit_router
     from waypoint.careteam.api import router as careteam_router
     from waypoint.registry.api import router as registry_router
+    from waypoint.standards.api import router as standards_router
     from waypoint.support.api import router as support_router
     from waypoint.timeline.api import router as timeline_router
     from waypoint.treatment.api import router as treatment_router
@@ -131,6 +132,7 @@ def _register_routers() -> None:
     api.add_router("", assessments_router)
     api.add_router("", support_router)
     api.add_router("", timeline_router)
+    api.add_router("", standards_router)
 
 
 _register_routers()

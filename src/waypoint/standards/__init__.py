@@ -1,0 +1,1 @@
+"""Care-standards audit (waypoint-standards-1)."""

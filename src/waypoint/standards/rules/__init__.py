@@ -1,0 +1,1 @@
+"""Pure standards rules: no Django, no database, no clock."""
