@@ -13,6 +13,7 @@ import jwt
 import pytest
 from django.core import mail
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from waypoint.core.errors import Forbidden
 from waypoint.notifications import backends, services
@@ -133,7 +134,9 @@ def test_two_workers_never_send_the_same_message(settings, committed_world):
         t.join()
     # A pass that failed after claiming leaves its rows to the lease; once it runs out, they go.
     services.outbox_deliver_due(
-        now=T0 + services.CLAIM_LEASE + dt.timedelta(seconds=1), worker_id="w3", limit=100
+        now=timezone.now() + services.CLAIM_LEASE + dt.timedelta(seconds=1),
+        worker_id="w3",
+        limit=100,
     )
     assert len(mail.outbox) == 40  # every message once, none twice
     assert OutboundMessage.objects.filter(status=MessageStatus.SENT).count() == 40

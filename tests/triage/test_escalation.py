@@ -230,3 +230,26 @@ def test_the_team_sees_who_missed_two_check_ins(world, api_as):
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_someone_who_cannot_be_reached_is_not_counted_as_alerted(world):
+    staff(world)
+    world.key_worker.email = ""
+    world.key_worker.save()  # a landline only: no email, no mobile
+    report = submit(world, [{"code": "limb_weakness", "present": True}])
+    events = list(ReportEvent.objects.filter(report=report).exclude(kind=EventKind.RECEIVED))
+    assert events[0].kind == EventKind.NO_RECIPIENT
+    assert "no email or mobile number" in events[0].detail
+    assert (events[-1].kind, events[-1].recipient) == (EventKind.ALERTED, world.colleague)
+    assert not OutboundMessage.objects.filter(recipient=world.key_worker).exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_last_step_is_recorded_once_not_every_repeat(world):
+    OnCallShift.objects.all().delete()
+    report = submit(world, [{"code": "limb_weakness", "present": True}])  # nobody has an email
+    for minutes in (60, 75, 90, 105):
+        escalation.escalations_run(now=T0 + dt.timedelta(minutes=minutes))
+    waiting = ReportEvent.objects.filter(report=report, detail__contains="waits on the team queue")
+    assert waiting.count() == 1

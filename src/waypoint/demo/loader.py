@@ -387,6 +387,7 @@ def _scale_out(
                 last_name=team.name.replace("Breast Care ", ""),
                 job_title="Clinical nurse specialist",
                 work_phone=team.in_hours_phone,
+                email=f"kw{index + 1:03d}-{slot + 1}@northfield.example",
             )
             user.set_unusable_password()
             staff.append(user)

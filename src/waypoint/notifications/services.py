@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
@@ -115,21 +116,29 @@ class DeliveryStats:
 
 
 def outbox_claim(*, now: dt.datetime, worker_id: str, limit: int) -> list[OutboundMessage]:
-    """Claim up to ``limit`` due messages for this worker; another worker gets different ones."""
+    """Claim up to ``limit`` due messages for this worker; another worker gets different ones
+    (rows another worker is claiming are skipped, not waited for)."""
     token = f"{worker_id}:{uuid.uuid4().hex[:12]}"
-    due = (
-        OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
-    ids = list(due)
-    if not ids:
-        return []
-    OutboundMessage.objects.filter(id__in=ids, status=MessageStatus.PENDING).filter(
+    due = Q(status=MessageStatus.PENDING, next_attempt_at__lte=now) & (
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    ).update(claimed_by=token, claimed_until=now + CLAIM_LEASE)
+    )
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboundMessage.objects.filter(due, id__in=ids).update(
+            claimed_by=token, claimed_until=_lease_from(now)
+        )
     return list(OutboundMessage.objects.filter(claimed_by=token).order_by("id"))
+
+
+def _lease_from(now: dt.datetime) -> dt.datetime:
+    return max(now, timezone.now()) + CLAIM_LEASE
 
 
 def outbox_deliver_due(*, now: dt.datetime, worker_id: str, limit: int = 100) -> DeliveryStats:
@@ -143,6 +152,13 @@ def outbox_deliver_due(*, now: dt.datetime, worker_id: str, limit: int = 100) ->
 
 
 def _deliver_one(message: OutboundMessage, *, now: dt.datetime) -> str:
+    # Renew the claim just before sending, so a slow batch never outlives it: a message whose
+    # claim another worker has taken over is left to that worker.
+    renewed = OutboundMessage.objects.filter(
+        pk=message.pk, claimed_by=message.claimed_by, status=MessageStatus.PENDING
+    ).update(claimed_until=_lease_from(now))
+    if not renewed:
+        return "skipped"
     fields: dict[str, object] = {"claimed_by": "", "claimed_until": None}
     try:
         provider_id = backends.deliver(message)

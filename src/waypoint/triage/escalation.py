@@ -21,7 +21,7 @@ from django.utils import timezone
 from waypoint.accounts.models import User
 from waypoint.careteam.models import OnCallShift, TeamMembership
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.notifications.services import messages_to_user
+from waypoint.notifications.services import is_mobile, messages_to_user
 from waypoint.triage.models import EventKind, ReportEvent, ReportStatus, SymptomReport
 
 STEP_LABELS = {
@@ -53,42 +53,66 @@ def step_recipients(report: SymptomReport, step: str, *, now: dt.datetime) -> li
     return [m.user for m in memberships]
 
 
+def reachable(user: User) -> bool:
+    """Whether a message can reach this person at all: an email address or a mobile number."""
+    return bool(user.email) or is_mobile(user.work_phone)
+
+
+def _note_nobody(report: SymptomReport, *, index: int, now: dt.datetime, detail: str) -> None:
+    """Record an empty step once: a step that stays empty is not recorded again at every repeat."""
+    if report.events.filter(kind=EventKind.NO_RECIPIENT, detail=detail).exists():
+        return
+    ReportEvent.objects.create(
+        report=report, at=now, kind=EventKind.NO_RECIPIENT, step=index, detail=detail
+    )
+
+
 def _alert(report: SymptomReport, *, index: int, now: dt.datetime, escalated: bool) -> None:
-    """Alert chain step ``index`` (the last step repeats); skip forward past empty steps."""
+    """Alert chain step ``index`` (the last step repeats); skip forward past steps with nobody
+    who can be reached. Only a message actually queued is recorded as an alert."""
     steps = chain()
     index = min(index, len(steps) - 1)
     while True:
         step = steps[index]
-        recipients = step_recipients(report, step, now=now)
+        people = step_recipients(report, step, now=now)
+        recipients = [u for u in people if reachable(u)]
+        for user in people:
+            if not reachable(user):
+                _note_nobody(
+                    report,
+                    index=index,
+                    now=now,
+                    detail=f"Cannot alert {user.display_name} ({STEP_LABELS[step]}): no email "
+                    "or mobile number recorded",
+                )
         if recipients or index == len(steps) - 1:
             break
-        ReportEvent.objects.create(
-            report=report,
-            at=now,
-            kind=EventKind.NO_RECIPIENT,
-            step=index,
+        _note_nobody(
+            report,
+            index=index,
+            now=now,
             detail=f"Nobody to alert as {STEP_LABELS[step]}; moved on to the next step",
         )
         index += 1
     if not recipients:
-        ReportEvent.objects.create(
-            report=report,
-            at=now,
-            kind=EventKind.NO_RECIPIENT,
-            step=index,
+        _note_nobody(
+            report,
+            index=index,
+            now=now,
             detail=f"Nobody to alert as {STEP_LABELS[step]}: the report waits on the team queue",
         )
         return
     subject, body = _message(report, escalated=escalated, now=now)
     for user in recipients:
-        messages_to_user(
+        queued = messages_to_user(
             user=user,
             subject=subject,
             body=body,
             topic="triage.escalation" if escalated else "triage.alert",
             reference=str(report.pk),
             now=now,
-            sms=report.level in ("red", "emergency") or escalated,
+            # Red and escalated alerts also go by text; anyone without email gets a text.
+            sms=report.level in ("red", "emergency") or escalated or not user.email,
         )
         ReportEvent.objects.create(
             report=report,
@@ -96,7 +120,8 @@ def _alert(report: SymptomReport, *, index: int, now: dt.datetime, escalated: bo
             kind=EventKind.ESCALATED if escalated else EventKind.ALERTED,
             recipient=user,
             step=index,
-            detail=f"Alerted {user.display_name} as {STEP_LABELS[step]}",
+            detail=f"Alerted {user.display_name} as {STEP_LABELS[step]} "
+            f"({', '.join(m.get_channel_display().lower() for m in queued)})",
         )
 
 
@@ -136,10 +161,10 @@ def escalations_run(*, now: dt.datetime, limit: int = 200) -> int:
     taken = 0
     for report_id, step in escalations_due(now=now, limit=limit):
         with transaction.atomic():
+            # Another worker holding this report is dealing with it: skip it, do not wait.
             report = (
-                SymptomReport.objects.filter(
-                    pk=report_id, status=ReportStatus.OPEN, escalation_step=step
-                )
+                SymptomReport.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=report_id, status=ReportStatus.OPEN, escalation_step=step)
                 .select_related("patient", "team")
                 .first()
             )
