@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import dj_database_url
 import django_stubs_ext
 
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from waypoint.standards.rules.standards import Deadlines
 from waypoint.triage.rules.config import TriageConfig, TriageConfigError, config_with_overrides
 
 ESCALATION_STEPS = frozenset({"key_worker", "on_call", "team_lead"})
@@ -239,3 +241,10 @@ WAYPOINT_OUTBOX_MAX_ATTEMPTS = env_int("WAYPOINT_OUTBOX_MAX_ATTEMPTS", 8, minimu
 # Offer an HNA within N days of each trigger (*proposed*: 31) and again every M days (*proposed*).
 WAYPOINT_HNA_OFFER_WITHIN_DAYS = env_int("WAYPOINT_HNA_OFFER_WITHIN_DAYS", 31, minimum=1)
 WAYPOINT_HNA_INTERVAL_DAYS = env_int("WAYPOINT_HNA_INTERVAL_DAYS", 180, minimum=7)
+
+# --- Care standards (docs/design/care-standards.md) ---------------------------------------------
+# Each deadline of waypoint-standards-1, e.g. WAYPOINT_STANDARD_KEY_WORKER_DAYS=14 (*proposed*).
+WAYPOINT_STANDARDS_DEADLINES = {
+    f.name: env_int(f"WAYPOINT_STANDARD_{f.name.upper()}", f.default, minimum=1)  # type: ignore[arg-type]  # int fields
+    for f in dataclasses.fields(Deadlines)
+}

@@ -24,7 +24,7 @@ from waypoint.triage.models import HelplineCall, Source, SymptomReport
 
 
 def deadlines() -> Deadlines:
-    return Deadlines(**getattr(settings, "WAYPOINT_STANDARDS_DEADLINES", {}))
+    return Deadlines(**settings.WAYPOINT_STANDARDS_DEADLINES)
 
 
 def _local(moment: dt.datetime) -> dt.date:
