@@ -28,6 +28,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
         ("Support", "support_directory"),
+        ("Standards", "standards_dashboard"),
         ("Cover", "covers"),
     ],
     Role.ONCOLOGIST: [
@@ -43,7 +44,11 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Find a person", "patient_search"),
         ("Register a person", "patient_new"),
     ],
-    Role.SERVICE_MANAGER: [("Overview", "overview"), ("Cover", "covers")],
+    Role.SERVICE_MANAGER: [
+        ("Overview", "overview"),
+        ("Standards", "standards_dashboard"),
+        ("Cover", "covers"),
+    ],
     Role.ADMIN: [
         ("Audit trail", "audit_search"),
         ("Messages", "outbox"),

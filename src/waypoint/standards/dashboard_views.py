@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from waypoint.accounts.policies import Permission
+from waypoint.careteam.models import Team
+from waypoint.core.errors import NotFound
+from waypoint.core.http import acting_user
+from waypoint.core.views import permission_required
+from waypoint.standards import dashboard
+from waypoint.standards.rules.standards import TITLES
+
+
+def _scope(request: HttpRequest) -> tuple[list[int], str, list[Team], int | None, int]:
+    actor = acting_user(request)
+    teams = list(dashboard.viewable_teams(actor))
+    if not teams:
+        raise NotFound()
+    try:
+        months = min(max(int(request.GET.get("months", "6")), 1), 24)
+    except ValueError:
+        months = 6
+    team_param = request.GET.get("team", "")
+    if team_param:
+        try:
+            chosen = next(t for t in teams if t.pk == int(team_param))
+        except (ValueError, StopIteration) as exc:
+            raise NotFound() from exc
+        return [chosen.pk], chosen.name, teams, chosen.pk, months
+    return [t.pk for t in teams], "All teams you may see", teams, None, months
+
+
+@permission_required(Permission.VIEW_AGGREGATES, Permission.VIEW_TEAM_PATIENTS)
+def standards_dashboard(request: HttpRequest) -> HttpResponse:
+    team_ids, label, teams, team_id, months = _scope(request)
+    since = timezone.localdate() - dt.timedelta(days=31 * months)
+    days, rows = dashboard.dashboard(team_ids, since=since)
+    return render(
+        request,
+        "standards/dashboard.html",
+        {
+            "rows": rows,
+            "days": days,
+            "label": label,
+            "teams": teams,
+            "team_id": team_id,
+            "months": months,
+            "can_drill": team_id is not None
+            and acting_user(request).role in ("key_worker", "oncologist"),
+        },
+    )
+
+
+@permission_required(Permission.VIEW_AGGREGATES, Permission.VIEW_TEAM_PATIENTS)
+def standards_csv(request: HttpRequest) -> HttpResponse:
+    team_ids, label, _, _, months = _scope(request)
+    since = timezone.localdate() - dt.timedelta(days=31 * months)
+    _, rows = dashboard.dashboard(team_ids, since=since)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="care-standards.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "scope",
+            "as_of",
+            "standard",
+            "title",
+            "met",
+            "not_met",
+            "pending",
+            "not_applicable",
+            "percent_met",
+        ]
+    )
+    for row in rows:
+        for day, cell in row.trend:
+            writer.writerow(
+                [
+                    label,
+                    day.isoformat(),
+                    row.code,
+                    row.title,
+                    cell.met,
+                    cell.not_met,
+                    cell.pending,
+                    cell.not_applicable,
+                    "" if cell.percent_met is None else cell.percent_met,
+                ]
+            )
+    return response
+
+
+@permission_required(Permission.VIEW_TEAM_PATIENTS)
+def drill_down(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        team_id = int(request.GET.get("team", ""))
+    except ValueError as exc:
+        raise NotFound() from exc
+    people = dashboard.not_met(acting_user(request), team_id=team_id, code=code)
+    return render(
+        request,
+        "standards/not_met.html",
+        {"people": people, "code": code, "title": TITLES.get(code, ""), "team_id": team_id},
+    )

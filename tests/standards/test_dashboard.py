@@ -1,0 +1,64 @@
+"""Standards snapshots and the dashboard: counted in the database, by scope, with drill-down only
+for those who may see the people, and CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from waypoint.audit.models import AuditEvent
+from waypoint.standards.models import StandardSnapshot
+from waypoint.standards.services import standards_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_snapshot_holds_every_standard_for_everyone_and_replaces_itself(world):
+    today = timezone.localdate()
+    run = standards_snapshot(as_of=today)
+    assert run.people == 3
+    assert run.results == 3 * 17
+    standards_snapshot(as_of=today)
+    assert StandardSnapshot.objects.filter(as_of=today).count() == 3 * 17
+
+
+def test_the_command_backfills_month_ends(world):
+    call_command("evaluate_standards", "--as-of", "2026-11-24", "--months", "1")
+    assert set(StandardSnapshot.objects.values_list("as_of", flat=True)) == {
+        dt.date(2026, 11, 24),
+        dt.date(2026, 10, 31),
+    }
+
+
+def test_the_manager_sees_figures_but_cannot_drill_into_people(world, client):
+    standards_snapshot(as_of=timezone.localdate())
+    client.force_login(world.manager)
+    page = client.get("/standards/")
+    assert page.status_code == 200
+    assert b"KW1: Named key worker" in page.content
+    assert b"not meeting" not in page.content
+    assert client.get(f"/standards/KW1/not-met/?team={world.team_a.pk}").status_code == 403
+    csv = client.get("/standards/export.csv").content.decode()
+    assert csv.splitlines()[0].startswith("scope,as_of,standard")
+    assert "KW1" in csv
+
+
+def test_a_key_worker_drills_into_their_team_and_the_list_is_audited(world, client):
+    standards_snapshot(as_of=timezone.localdate())
+    client.force_login(world.key_worker)
+    page = client.get(f"/standards/?team={world.team_a.pk}")
+    assert page.status_code == 200
+    listed = client.get(f"/standards/HNA1/not-met/?team={world.team_a.pk}")
+    assert listed.status_code == 200
+    assert b"Lovelace" in listed.content
+    assert AuditEvent.objects.filter(object_type="standards_not_met").exists()
+    assert client.get(f"/standards/?team={world.team_b.pk}").status_code == 404
+    assert b"Cleo" not in client.get(f"/standards/HNA1/not-met/?team={world.team_b.pk}").content
+
+
+def test_a_patient_has_no_dashboard(world, client):
+    client.force_login(world.patient_user)
+    assert client.get("/standards/").status_code == 403
