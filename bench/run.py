@@ -135,6 +135,13 @@ def endpoints(surname: str) -> list[Endpoint]:
             "unassigned_page", "unassigned worklist (page)", "/worklists/unassigned/", html_rows(2)
         ),
         Endpoint(
+            "standards_dashboard",
+            "care-standards dashboard, the key worker's teams (page)",
+            "/standards/",
+            html_rows(17),
+            required=False,
+        ),
+        Endpoint(
             "unassigned_api",
             "unassigned worklist (API)",
             "/api/v1/worklists/unassigned",

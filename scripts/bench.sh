@@ -93,6 +93,11 @@ db_size=$("$PG_THROWAWAY_BIN/psql" -tA -X "$PG_THROWAWAY_URL" \
 echo "Seeded $PATIENTS people in $seed_seconds s (seed_demo); VACUUM ANALYZE $analyze_seconds s;" \
   "$patients_in_db patient rows, database $db_size"
 
+# Issue 5's measure: every care standard for everyone, today and at the last two month ends (the
+# dashboard's snapshots; target under 30 s for today's evaluation).
+echo "Evaluating every care standard for everyone (manage.py evaluate_standards --months 2):"
+"$PY" manage.py evaluate_standards --months 2
+
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 WAYPOINT_BIND="127.0.0.1:$port" WAYPOINT_WORKERS="$WORKERS" WAYPOINT_ACCESS_LOG="" \
   .venv/bin/gunicorn -c gunicorn.conf.py >"$log_dir/gunicorn.log" 2>&1 &
