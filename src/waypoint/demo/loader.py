@@ -36,7 +36,6 @@ from waypoint.demo.population import (
     team_count,
 )
 from waypoint.demo.support import load_support_demo
-from waypoint.standards.services import standards_snapshot
 from waypoint.demo.triage import load_triage_demo
 from waypoint.registry.models import (
     CarerContact,
@@ -52,6 +51,7 @@ from waypoint.registry.services import (
     primary_diagnosis_record,
     secondary_diagnosis_record,
 )
+from waypoint.standards.services import standards_snapshot
 
 DEMO_PASSWORD = "waypoint-demo"  # noqa: S105  # published demo password, demo data only
 ODS_CODE = "RNF"
