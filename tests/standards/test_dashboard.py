@@ -20,9 +20,21 @@ def test_a_snapshot_holds_every_standard_for_everyone_and_replaces_itself(world)
     today = timezone.localdate()
     run = standards_snapshot(as_of=today)
     assert run.people == 3
-    assert run.results == 3 * 17
+    stored = StandardSnapshot.objects.filter(as_of=today)
+    assert run.results == stored.count() > 0
+    # Every person has each standard that applies to them; not-applicable results are not kept.
+    assert set(stored.filter(patient=world.patient).values_list("code", flat=True)) >= {
+        "KW1",
+        "KW2",
+        "MDT1",
+        "HNA1",
+        "SUP1",
+        "PAL1",
+        "CON1",
+    }
+    assert not stored.filter(status="not_applicable").exists()
     standards_snapshot(as_of=today)
-    assert StandardSnapshot.objects.filter(as_of=today).count() == 3 * 17
+    assert StandardSnapshot.objects.filter(as_of=today).count() == run.results
 
 
 def test_the_command_backfills_month_ends(world):

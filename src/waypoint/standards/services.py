@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from waypoint.registry.models import Patient
 from waypoint.standards.models import StandardSnapshot
-from waypoint.standards.rules.standards import evaluate
+from waypoint.standards.rules.standards import Status, evaluate
 from waypoint.standards.selectors import deadlines, facts_for
 
 CHUNK = 2000
@@ -23,6 +24,33 @@ class SnapshotRun:
     people: int
     results: int
     seconds: float
+
+
+COLUMNS = (
+    "patient_id",
+    "team_id",
+    "as_of",
+    "code",
+    "status",
+    "deadline",
+    "evidence",
+    "rules_version",
+)
+
+
+def _insert(rows: Sequence[tuple[object, ...]]) -> None:
+    """PostgreSQL's COPY when available (a million rows in seconds), bulk INSERTs otherwise."""
+    if connection.vendor == "postgresql":
+        table = StandardSnapshot._meta.db_table
+        statement = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    StandardSnapshot.objects.bulk_create(
+        [StandardSnapshot(**dict(zip(COLUMNS, row, strict=True))) for row in rows],
+        batch_size=5000,
+    )
 
 
 def standards_snapshot(*, as_of: dt.date) -> SnapshotRun:
@@ -44,21 +72,23 @@ def standards_snapshot(*, as_of: dt.date) -> SnapshotRun:
             chunk = people[start : start + CHUNK]
             teams = dict(chunk)
             facts = facts_for(teams.keys(), today=as_of)
+            # Not-applicable results are not counted anywhere, so they are not stored.
             rows = [
-                StandardSnapshot(
-                    patient_id=pk,
-                    team_id=teams[pk],
-                    as_of=as_of,
-                    code=r.code,
-                    status=r.status.value,
-                    deadline=r.deadline,
-                    evidence=r.evidence[:200],
-                    rules_version=r.rules_version,
+                (
+                    pk,
+                    teams[pk],
+                    as_of,
+                    r.code,
+                    r.status.value,
+                    r.deadline,
+                    r.evidence[:200],
+                    r.rules_version,
                 )
                 for pk, fact in facts.items()
                 for r in evaluate(fact, now=now, today=as_of, deadlines=limits)
+                if r.status is not Status.NOT_APPLICABLE
             ]
-            StandardSnapshot.objects.bulk_create(rows, batch_size=5000)
+            _insert(rows)
             total += len(rows)
     return SnapshotRun(
         as_of=as_of, people=len(people), results=total, seconds=time.monotonic() - started
