@@ -24,10 +24,9 @@ from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
-from waypoint.notifications.models import Channel
-from waypoint.notifications.services import is_mobile, message_enqueue, messages_to_user
+from waypoint.notifications.services import message_to_patient, messages_to_user
 from waypoint.registry import policies as registry_policies
-from waypoint.registry.models import ContactMethod, Patient
+from waypoint.registry.models import Patient
 
 ASSESSMENT_OBJECT = "needs_assessment"
 
@@ -313,25 +312,14 @@ def _invite(patient: Patient, *, now: dt.datetime) -> None:
         "needs assessment takes about 10 minutes and you can stop and carry on later: "
         f"{settings.WAYPOINT_BASE_URL}/portal/assessment/"
     )
-    if patient.preferred_contact_method == ContactMethod.SMS and is_mobile(patient.phone):
-        message_enqueue(
-            channel=Channel.SMS,
-            to=patient.phone,
-            body=body,
-            topic="assessments.invitation",
-            reference=str(patient.pk),
-            now=now,
-        )
-    elif patient.email:
-        message_enqueue(
-            channel=Channel.EMAIL,
-            to=patient.email,
-            subject="Your needs assessment",
-            body=body,
-            topic="assessments.invitation",
-            reference=str(patient.pk),
-            now=now,
-        )
+    message_to_patient(
+        patient=patient,
+        subject="Your needs assessment",
+        body=body,
+        topic="assessments.invitation",
+        reference=str(patient.pk),
+        now=now,
+    )
 
 
 def hna_invitations_scan(*, now: dt.datetime, chunk: int = 2000) -> int:

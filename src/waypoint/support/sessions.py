@@ -16,10 +16,9 @@ from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
-from waypoint.notifications.models import Channel
-from waypoint.notifications.services import is_mobile, message_enqueue
+from waypoint.notifications.services import message_to_patient
 from waypoint.registry import policies as registry_policies
-from waypoint.registry.models import ContactMethod, Patient
+from waypoint.registry.models import Patient
 from waypoint.support.models import Booking, BookingStatus, OfferKind, PeerSession, SupportOffer
 
 BOOKING_OBJECT = "session_booking"
@@ -44,25 +43,14 @@ def _may_book_for(actor: User, patient: Patient) -> bool:
 
 
 def _tell(patient: Patient, *, subject: str, body: str, now: dt.datetime, reference: str) -> None:
-    if patient.preferred_contact_method == ContactMethod.SMS and is_mobile(patient.phone):
-        message_enqueue(
-            channel=Channel.SMS,
-            to=patient.phone,
-            body=body,
-            topic="support.session",
-            reference=reference,
-            now=now,
-        )
-    elif patient.email:
-        message_enqueue(
-            channel=Channel.EMAIL,
-            to=patient.email,
-            subject=subject,
-            body=body,
-            topic="support.session",
-            reference=reference,
-            now=now,
-        )
+    message_to_patient(
+        patient=patient,
+        subject=subject,
+        body=body,
+        topic="support.session",
+        reference=reference,
+        now=now,
+    )
 
 
 @transaction.atomic

@@ -19,9 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from waypoint.notifications.models import Channel
-from waypoint.notifications.services import is_mobile, message_enqueue, messages_to_user
-from waypoint.registry.models import ContactMethod, Patient
+from waypoint.notifications.services import message_to_patient, messages_to_user
+from waypoint.registry.models import Patient
 from waypoint.treatment.models import TreatmentLine
 from waypoint.triage.escalation import step_recipients
 from waypoint.triage.models import (
@@ -178,26 +177,14 @@ def _remind(patient: Patient, *, now: dt.datetime) -> None:
         f"{settings.WAYPOINT_BASE_URL}/portal/symptoms/. If you feel very unwell, do not wait: "
         "call your team's 24-hour number, or 999 in an emergency."
     )
-    wants_sms = patient.preferred_contact_method in (ContactMethod.SMS, ContactMethod.PHONE)
-    if wants_sms and is_mobile(patient.phone):
-        message_enqueue(
-            channel=Channel.SMS,
-            to=patient.phone,
-            body=body,
-            topic="triage.check_in",
-            reference=str(patient.pk),
-            now=now,
-        )
-    elif patient.email:
-        message_enqueue(
-            channel=Channel.EMAIL,
-            to=patient.email,
-            subject="Your weekly symptom check-in",
-            body=body,
-            topic="triage.check_in",
-            reference=str(patient.pk),
-            now=now,
-        )
+    message_to_patient(
+        patient=patient,
+        subject="Your weekly symptom check-in",
+        body=body,
+        topic="triage.check_in",
+        reference=str(patient.pk),
+        now=now,
+    )
 
 
 def outreach_queryset(patients: QuerySet[Patient]) -> QuerySet[Patient]:
