@@ -31,16 +31,9 @@ from waypoint.registry.models import Patient
 ASSESSMENT_OBJECT = "needs_assessment"
 
 
-def _may_complete_for(actor: User, patient: Patient) -> bool:
-    """The person themselves, or a clinician of their team (with the person)."""
-    if has_permission(actor, Permission.VIEW_OWN_RECORD):
-        return patient.user_id is not None and patient.user_id == actor.pk
-    return registry_policies.can_edit_patient(actor, patient)
-
-
 def _patient_for(actor: User, patient_id: int) -> Patient:
     patient = Patient.objects.select_related("team").filter(pk=patient_id).first()
-    if patient is None or not _may_complete_for(actor, patient):
+    if patient is None or not registry_policies.acts_for_patient(actor, patient):
         raise NotFound()
     return patient
 
@@ -113,7 +106,7 @@ def hna_save(
         .filter(pk=assessment_id)
         .first()
     )
-    if assessment is None or not _may_complete_for(actor, assessment.patient):
+    if assessment is None or not registry_policies.acts_for_patient(actor, assessment.patient):
         raise NotFound()
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         raise Conflict("This assessment is already finished.")

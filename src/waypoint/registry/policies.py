@@ -73,11 +73,23 @@ def can_edit_patient(actor: User, patient: Patient) -> bool:
     return False
 
 
-def can_edit_own_contact_details(actor: User, patient: Patient) -> bool:
+def is_own_record(actor: User, patient: Patient) -> bool:
+    """The actor is this person, signed in to their own record."""
     return (
-        has_permission(actor, Permission.EDIT_OWN_CONTACT_DETAILS)
+        has_permission(actor, Permission.VIEW_OWN_RECORD)
         and patient.user_id is not None
         and patient.user_id == actor.pk
+    )
+
+
+def acts_for_patient(actor: User, patient: Patient) -> bool:
+    """The person themselves, or a clinician who may change their record (their team's)."""
+    return is_own_record(actor, patient) or can_edit_patient(actor, patient)
+
+
+def can_edit_own_contact_details(actor: User, patient: Patient) -> bool:
+    return has_permission(actor, Permission.EDIT_OWN_CONTACT_DETAILS) and is_own_record(
+        actor, patient
     )
 
 

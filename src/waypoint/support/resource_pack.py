@@ -54,12 +54,7 @@ def pack_order(
 ) -> ResourcePackOrder:
     now = now or timezone.now()
     patient = Patient.objects.filter(pk=patient_id).first()
-    own = (
-        patient is not None
-        and has_permission(actor, Permission.VIEW_OWN_RECORD)
-        and patient.user_id == actor.pk
-    )
-    if patient is None or not (own or registry_policies.can_edit_patient(actor, patient)):
+    if patient is None or not registry_policies.acts_for_patient(actor, patient):
         raise NotFound()
     errors = {}
     if not name.strip():

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
 from waypoint.assessments.models import AssessmentStatus, NeedsAssessment
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
@@ -29,14 +28,6 @@ from waypoint.support.rules import referrals as rules
 REFERRAL_OBJECT = "referral"
 
 
-def _is_the_person(actor: User, patient: Patient) -> bool:
-    return (
-        has_permission(actor, Permission.VIEW_OWN_RECORD)
-        and patient.user_id is not None
-        and patient.user_id == actor.pk
-    )
-
-
 @transaction.atomic
 def referral_create(
     *,
@@ -51,7 +42,7 @@ def referral_create(
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None:
         raise NotFound()
-    self_referral = _is_the_person(actor, patient)
+    self_referral = registry_policies.is_own_record(actor, patient)
     if not self_referral and not registry_policies.can_edit_patient(actor, patient):
         raise NotFound()
     service = SupportService.objects.filter(pk=service_id, is_active=True).first()
@@ -130,7 +121,7 @@ def referral_move(
     )
     if referral is None:
         raise NotFound()
-    person = _is_the_person(actor, referral.patient)
+    person = registry_policies.is_own_record(actor, referral.patient)
     if not person and not registry_policies.can_edit_patient(actor, referral.patient):
         raise NotFound()
     if person and to != ReferralStatus.CANCELLED:
@@ -180,9 +171,7 @@ def offer_record(
     """Record that formal support was offered (and whether the person took it up)."""
     now = now or timezone.now()
     patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None or not (
-        registry_policies.can_edit_patient(actor, patient) or _is_the_person(actor, patient)
-    ):
+    if patient is None or not registry_policies.acts_for_patient(actor, patient):
         raise NotFound()
     if kind not in OfferKind.values:
         raise ValidationFailed("Unknown offer.", fields={"kind": f"One of {OfferKind.values}"})

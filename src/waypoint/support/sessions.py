@@ -12,7 +12,6 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
@@ -36,12 +35,6 @@ def places_left(session: PeerSession) -> int:
     return max(session.capacity - booked, 0)
 
 
-def _may_book_for(actor: User, patient: Patient) -> bool:
-    if has_permission(actor, Permission.VIEW_OWN_RECORD):
-        return patient.user_id is not None and patient.user_id == actor.pk
-    return registry_policies.can_edit_patient(actor, patient)
-
-
 def _tell(patient: Patient, *, subject: str, body: str, now: dt.datetime, reference: str) -> None:
     message_to_patient(
         patient=patient,
@@ -61,7 +54,7 @@ def session_book(
     now = now or timezone.now()
     session = PeerSession.objects.select_for_update().filter(pk=session_id).first()
     patient = Patient.objects.filter(pk=patient_id).first()
-    if session is None or patient is None or not _may_book_for(actor, patient):
+    if session is None or patient is None or not registry_policies.acts_for_patient(actor, patient):
         raise NotFound()
     if session.cancelled_at is not None or session.starts_at <= now:
         raise ValidationFailed("This session can no longer be booked.")
@@ -97,7 +90,7 @@ def booking_cancel(*, actor: User, booking_id: int, now: dt.datetime | None = No
     """Cancel; a freed place goes at once to the first person waiting, who is told."""
     now = now or timezone.now()
     booking = Booking.objects.select_related("patient").filter(pk=booking_id).first()
-    if booking is None or not _may_book_for(actor, booking.patient):
+    if booking is None or not registry_policies.acts_for_patient(actor, booking.patient):
         raise NotFound()
     session = PeerSession.objects.select_for_update().get(pk=booking.session_id)
     booking.refresh_from_db()

@@ -10,6 +10,7 @@ from waypoint.registry.models import Patient
 from waypoint.registry.policies import (
     MIN_REASON_LENGTH,
     can_view_patient,
+    is_own_record,
     organisation_team_ids_for,
     team_ids_for,
 )
@@ -45,7 +46,7 @@ def sources_allowed(actor: User) -> frozenset[str]:
 
 def can_report_for(actor: User, patient: Patient, *, reason: str = "") -> bool:
     if has_permission(actor, Permission.REPORT_OWN_SYMPTOMS):
-        return patient.user_id is not None and patient.user_id == actor.pk
+        return is_own_record(actor, patient)
     if has_permission(actor, Permission.TRIAGE_REPORTS):
         return can_view_patient(actor, patient, reason=reason)
     return False
