@@ -119,3 +119,28 @@ def test_the_portal_books_and_cancels(world, client, session):
     client.post(f"/portal/bookings/{booking.pk}/cancel/")
     booking.refresh_from_db()
     assert booking.status == "cancelled"
+
+
+def test_the_sessions_page_costs_the_same_queries_for_one_or_five_sessions(world, client, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.patient_user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/portal/sessions/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for day in range(4, 8):
+        start = (timezone.now() + dt.timedelta(days=day)).replace(microsecond=0)
+        PeerSession.objects.create(
+            title="More",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+            mode="online",
+            location="Online",
+            capacity=5,
+        )
+    assert queries() == one

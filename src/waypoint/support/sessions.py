@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -25,13 +25,18 @@ REMIND_BEFORE = dt.timedelta(hours=24)
 
 
 def upcoming_sessions(*, now: dt.datetime) -> QuerySet[PeerSession]:
-    return PeerSession.objects.filter(starts_at__gt=now, cancelled_at__isnull=True).order_by(
-        "starts_at"
+    """Sessions still to come, each with its count of booked places (one query for the list)."""
+    return (
+        PeerSession.objects.filter(starts_at__gt=now, cancelled_at__isnull=True)
+        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
+        .order_by("starts_at")
     )
 
 
 def places_left(session: PeerSession) -> int:
-    booked = session.bookings.filter(status=BookingStatus.BOOKED).count()
+    booked = getattr(session, "booked", None)  # annotated by upcoming_sessions
+    if booked is None:
+        booked = session.bookings.filter(status=BookingStatus.BOOKED).count()
     return max(session.capacity - booked, 0)
 
 

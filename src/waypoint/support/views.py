@@ -165,7 +165,7 @@ def portal_sessions(request: HttpRequest) -> HttpResponse:
     }
     rows = [
         (s, sessions.places_left(s), mine.get(s.pk))
-        for s in sessions.upcoming_sessions(now=now).prefetch_related("bookings")[:50]
+        for s in sessions.upcoming_sessions(now=now)[:50]
     ]
     return render(
         request,
