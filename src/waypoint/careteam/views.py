@@ -16,16 +16,9 @@ from waypoint.careteam.forms import AssignForm, BulkReassignForm, CaseloadFilter
 from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
+from waypoint.core.http import acting_user, page_number
 from waypoint.core.views import permission_required
 from waypoint.registry.services import patient_get_for_update
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
@@ -56,7 +49,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         sort=data.get("sort") or "name",
     )
     page = worklists.caseload_open(
-        actor=actor, day=timezone.localdate(), filters=filters, page=_page_number(request)
+        actor=actor, day=timezone.localdate(), filters=filters, page=page_number(request)
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -71,7 +64,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def unassigned(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
     today = timezone.localdate()
-    page = worklists.unassigned_worklist_open(actor=actor, day=today, page=_page_number(request))
+    page = worklists.unassigned_worklist_open(actor=actor, day=today, page=page_number(request))
     team_ids = {row.patient.team_id for row in page.rows}
     options = selectors.key_workers_by_team(team_ids)
     rows = [{"row": row, "options": options.get(row.patient.team_id, [])} for row in page.rows]

@@ -15,3 +15,11 @@ def acting_user(request: HttpRequest) -> User:
 def access_reason(request: HttpRequest, given: str | None = None) -> str:
     """Reason for access, from a ``reason`` parameter or the ``X-Access-Reason`` header."""
     return (given or request.headers.get("X-Access-Reason", "")).strip()[:300]
+
+
+def page_number(request: HttpRequest) -> int:
+    """The ``page`` query parameter, 1 when it is missing or not a positive number."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1

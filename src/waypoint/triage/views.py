@@ -15,7 +15,7 @@ from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
+from waypoint.core.http import acting_user, page_number
 from waypoint.core.views import permission_required
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
@@ -35,13 +35,6 @@ from waypoint.triage.presentation import describe_items, outcome_view
 from waypoint.triage.rules.grading import Outcome
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @permission_required(Permission.TRIAGE_REPORTS)
 def queue(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
@@ -56,7 +49,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if team is None:
         raise NotFound()
     page = selectors.triage_queue_page(
-        actor, team_id=team.pk, page=_page_number(request), page_size=50
+        actor, team_id=team.pk, page=page_number(request), page_size=50
     )
     return render(
         request,
