@@ -13,12 +13,8 @@ from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
 from waypoint.support import resource_pack, selectors, services, sessions
 from waypoint.support.models import (
-    Booking,
     PeerSession,
     Referral,
-    ResourcePackOrder,
-    SupportOffer,
-    SupportService,
 )
 
 router = Router(tags=["support"])
@@ -38,24 +34,6 @@ class ServiceOut(Schema):
     opening_hours: str
     eligibility: str
     self_referral: bool
-
-    @classmethod
-    def build(cls, s: SupportService) -> ServiceOut:
-        return cls(
-            id=s.pk,
-            name=s.name,
-            kind=s.kind,
-            provider=s.provider,
-            description=s.description,
-            area_served=s.area_served,
-            mode=s.mode,
-            phone=s.phone,
-            email=s.email,
-            website=s.website,
-            opening_hours=s.opening_hours,
-            eligibility=s.eligibility,
-            self_referral=s.self_referral,
-        )
 
 
 class SearchIn(Schema):
@@ -94,7 +72,7 @@ class ReferralOut(Schema):
         return cls(
             id=r.pk,
             patient_id=r.patient_id,
-            service=ServiceOut.build(r.service),
+            service=ServiceOut.from_orm(r.service),
             reason=r.reason,
             status=r.status,
             self_referral=r.self_referral,
@@ -119,15 +97,11 @@ class OfferOut(Schema):
     accepted: bool | None
     note: str
 
-    @classmethod
-    def build(cls, o: SupportOffer) -> OfferOut:
-        return cls(id=o.pk, kind=o.kind, offered_at=o.offered_at, accepted=o.accepted, note=o.note)
-
 
 @router.get("/support-services", response=list[ServiceOut], summary="Search the support directory")
 def search(request: HttpRequest, params: Query[SearchIn]) -> list[ServiceOut]:
     return [
-        ServiceOut.build(s)
+        ServiceOut.from_orm(s)
         for s in selectors.services_search(
             kind=params.kind, area=params.area, mode=params.mode, q=params.q
         )
@@ -182,7 +156,7 @@ def list_offers(request: HttpRequest, patient_id: int) -> list[OfferOut]:
     patient = patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
     )
-    return [OfferOut.build(o) for o in selectors.offers_of(patient)]
+    return [OfferOut.from_orm(o) for o in selectors.offers_of(patient)]
 
 
 @router.post(
@@ -198,7 +172,7 @@ def create_offer(request: HttpRequest, patient_id: int, payload: OfferIn) -> Sta
         accepted=payload.accepted,
         note=payload.note,
     )
-    return Status(201, OfferOut.build(offer))
+    return Status(201, OfferOut.from_orm(offer))
 
 
 class SessionOut(Schema):
@@ -241,17 +215,6 @@ class BookingOut(Schema):
     created_at: dt.datetime
     promoted_at: dt.datetime | None
 
-    @classmethod
-    def build(cls, b: Booking) -> BookingOut:
-        return cls(
-            id=b.pk,
-            session_id=b.session_id,
-            patient_id=b.patient_id,
-            status=b.status,
-            created_at=b.created_at,
-            promoted_at=b.promoted_at,
-        )
-
 
 @router.get("/peer-sessions", response=list[SessionOut], summary="Upcoming peer support sessions")
 def list_sessions(request: HttpRequest) -> list[SessionOut]:
@@ -267,7 +230,7 @@ def book(request: HttpRequest, session_id: int, payload: BookingIn) -> Status[Bo
     booking = sessions.session_book(
         actor=acting_user(request), session_id=session_id, patient_id=payload.patient_id
     )
-    return Status(201, BookingOut.build(booking))
+    return Status(201, BookingOut.from_orm(booking))
 
 
 @router.post(
@@ -276,7 +239,7 @@ def book(request: HttpRequest, session_id: int, payload: BookingIn) -> Status[Bo
     summary="Cancel; the first person waiting gets the place",
 )
 def cancel(request: HttpRequest, booking_id: int) -> BookingOut:
-    return BookingOut.build(
+    return BookingOut.from_orm(
         sessions.booking_cancel(actor=acting_user(request), booking_id=booking_id)
     )
 
@@ -303,19 +266,6 @@ class PackOrderOut(Schema):
     requested_at: dt.datetime
     dispatched_at: dt.datetime | None
 
-    @classmethod
-    def build(cls, o: ResourcePackOrder) -> PackOrderOut:
-        return cls(
-            id=o.pk,
-            patient_id=o.patient_id,
-            name=o.name,
-            address=o.address,
-            postcode=o.postcode,
-            status=o.status,
-            requested_at=o.requested_at,
-            dispatched_at=o.dispatched_at,
-        )
-
 
 @router.get("/resource-pack", response=list[SectionOut], summary="The secondary resource pack")
 def pack(request: HttpRequest) -> list[SectionOut]:
@@ -338,7 +288,7 @@ def order_pack(request: HttpRequest, patient_id: int, payload: PackOrderIn) -> S
         address=payload.address,
         postcode=payload.postcode,
     )
-    return Status(201, PackOrderOut.build(order))
+    return Status(201, PackOrderOut.from_orm(order))
 
 
 @router.get(
@@ -349,7 +299,7 @@ def order_pack(request: HttpRequest, patient_id: int, payload: PackOrderIn) -> S
 def orders(request: HttpRequest) -> list[PackOrderOut]:
     if not has_permission(acting_user(request), Permission.MANAGE_OUTBOX):
         raise NotFound()
-    return [PackOrderOut.build(o) for o in resource_pack.orders_to_send()[:500]]
+    return [PackOrderOut.from_orm(o) for o in resource_pack.orders_to_send()[:500]]
 
 
 @router.post(
@@ -358,6 +308,6 @@ def orders(request: HttpRequest) -> list[PackOrderOut]:
     summary="Admins: mark a pack as posted",
 )
 def dispatch(request: HttpRequest, order_id: int) -> PackOrderOut:
-    return PackOrderOut.build(
+    return PackOrderOut.from_orm(
         resource_pack.order_dispatch(actor=acting_user(request), order_id=order_id)
     )

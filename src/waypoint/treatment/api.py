@@ -10,7 +10,6 @@ from pydantic import Field
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_get_for_update, patient_open
 from waypoint.treatment import selectors, services
-from waypoint.treatment.models import TreatmentLine
 
 router = Router(tags=["treatment"])
 
@@ -39,21 +38,6 @@ class TreatmentLineOut(Schema):
     stop_reason: str
     is_active: bool
 
-    @classmethod
-    def build(cls, line: TreatmentLine) -> TreatmentLineOut:
-        return cls(
-            id=line.pk,
-            patient_id=line.patient_id,
-            line_number=line.line_number,
-            kind=line.kind,
-            drugs=line.drugs,
-            intent=line.intent,
-            started_on=line.started_on,
-            stopped_on=line.stopped_on,
-            stop_reason=line.stop_reason,
-            is_active=line.is_active,
-        )
-
 
 @router.get(
     "/patients/{patient_id}/treatment-lines",
@@ -64,7 +48,7 @@ def list_lines(request: HttpRequest, patient_id: int) -> list[TreatmentLineOut]:
     patient = patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
     )
-    return [TreatmentLineOut.build(line) for line in selectors.treatment_lines(patient)]
+    return [TreatmentLineOut.from_orm(line) for line in selectors.treatment_lines(patient)]
 
 
 @router.post(
@@ -86,7 +70,7 @@ def start_line(
         intent=payload.intent,
         today=timezone.localdate(),
     )
-    return Status(201, TreatmentLineOut.build(line))
+    return Status(201, TreatmentLineOut.from_orm(line))
 
 
 @router.post(
@@ -100,4 +84,4 @@ def stop_line(request: HttpRequest, line_id: int, payload: StopIn) -> TreatmentL
         reason=payload.reason,
         today=timezone.localdate(),
     )
-    return TreatmentLineOut.build(line)
+    return TreatmentLineOut.from_orm(line)
