@@ -27,8 +27,9 @@ def field_name(code: str) -> str:
     return f"s_{code}"
 
 
-def symptom_field(symptom: Symptom, *, for_patient: bool) -> forms.Field:
-    label = symptom.question if for_patient else symptom.label
+def symptom_field(symptom: Symptom) -> forms.Field:
+    """A clinician's field for one symptom (the helpline form)."""
+    label = symptom.label
     if symptom.kind is Kind.FEATURE:
         return forms.BooleanField(required=False, label=label, help_text=symptom.hint)
     if symptom.kind is Kind.GRADED:
@@ -78,7 +79,7 @@ class SymptomFieldsMixin:
 
     def add_symptom_fields(self) -> None:
         for code, symptom in SYMPTOMS.items():
-            self.fields[field_name(code)] = symptom_field(symptom, for_patient=False)
+            self.fields[field_name(code)] = symptom_field(symptom)
 
     def symptom_answers(self) -> dict[str, Any]:
         return {code: self.cleaned_data.get(field_name(code)) for code in SYMPTOMS}

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from waypoint.accounts.models import User
@@ -78,14 +76,6 @@ def reports_for_patient(
 
 def report_history(report: SymptomReport) -> QuerySet[ReportEvent]:
     return report.events.select_related("actor", "recipient").order_by("at", "id")
-
-
-def overdue(report: SymptomReport, *, now: dt.datetime) -> bool:
-    return (
-        report.status == ReportStatus.OPEN
-        and report.respond_by is not None
-        and report.respond_by < now
-    )
 
 
 def unregistered_calls(actor: User) -> QuerySet[HelplineCall]:
