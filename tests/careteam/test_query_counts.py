@@ -44,4 +44,9 @@ def test_list_pages_cost_the_same_queries_for_2_or_40_patients(world: World) -> 
     _grow_caseload(world, 38)
     large = {path: _queries(client, path) for path in PATHS}
     assert large == small
-    assert max(small.values()) <= 25, small
+    # The caseload's "care standards due" column gathers each person's facts for the rules in
+    # a fixed ~20 queries (waypoint.standards.selectors.facts_for), whatever the page size.
+    caseload = {p: n for p, n in small.items() if p.startswith("/caseload/")}
+    others = {p: n for p, n in small.items() if p not in caseload}
+    assert max(caseload.values()) <= 40, caseload
+    assert max(others.values()) <= 25, others

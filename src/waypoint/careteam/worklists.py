@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
@@ -24,6 +25,8 @@ from waypoint.registry import policies
 from waypoint.registry.models import MetastaticSite, Patient
 from waypoint.registry.rules.codes import SITES_BY_CODE
 from waypoint.registry.selectors import living_with_secondary
+from waypoint.standards.rules.standards import Result
+from waypoint.standards.selectors import due_for
 from waypoint.support.selectors import open_referral_counts
 
 
@@ -144,6 +147,7 @@ class CaseloadRow:
     age: int
     hna: DueStatus | None = None
     open_referrals: int = 0
+    due: list[Result] = field(default_factory=list)  # care standards still to do, soonest first
 
 
 def with_current_key_worker(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
@@ -244,8 +248,10 @@ def caseload_open(
     filters: CaseloadFilters,
     page: int = 1,
     page_size: int | None = None,
+    now: dt.datetime | None = None,
 ) -> CaseloadPage:
     _require_team_view(actor)
+    now = now or timezone.now()
     errors: dict[str, str] = {}
     if filters.scope not in ("mine", "team"):
         errors["scope"] = "mine or team"
@@ -271,6 +277,8 @@ def caseload_open(
     covers: dict[int, Cover] = selectors.covers_by_absent_user(key_worker_ids, day)
     sites = site_labels_for([p.pk for p in result.items])
     hna = hna_due_for([p.pk for p in result.items], today=day)
+    # The needs-assessment column answers HNA1 and HNA2 already, by its own due rule.
+    due = due_for([p.pk for p in result.items], now=now)
     referrals = open_referral_counts([p.pk for p in result.items])
     rows = [
         CaseloadRow(
@@ -280,6 +288,7 @@ def caseload_open(
             age=p.age_on(day),
             hna=hna.get(p.pk),
             open_referrals=referrals.get(p.pk, 0),
+            due=[r for r in due.get(p.pk, []) if r.code not in ("HNA1", "HNA2")],
         )
         for p in result.items
     ]

@@ -274,3 +274,82 @@ class MetastaticSite(models.Model):
 
     def __str__(self) -> str:
         return self.get_site_display()
+
+
+class ReceptorMarker(models.TextChoices):
+    ER = "er", "Oestrogen receptor (ER)"
+    PR = "pr", "Progesterone receptor (PR)"
+    HER2 = "her2", "HER2"
+
+
+class Specimen(models.TextChoices):
+    PRIMARY = "primary", "Primary tumour"
+    METASTATIC = "metastatic", "Metastasis"
+    UNKNOWN = "unknown", "Not known"
+
+
+class ReceptorResult(TimeStampedModel):
+    """One tumour-marker result (mCODE TumorMarkerTest), kept with its date and specimen.
+
+    Receptor status can change between the primary and a metastasis (ER+ → ER−), so every result
+    is kept; the registry's current status is the latest metastatic result (docs/design/codes.md).
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="receptor_results")
+    marker = models.CharField(max_length=4, choices=ReceptorMarker.choices)
+    value = models.CharField(max_length=10, choices=Her2Status.choices)
+    observed_on = models.DateField()
+    specimen = models.CharField(max_length=10, choices=Specimen.choices)
+    loinc_code = models.CharField(max_length=12, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["observed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(marker__in=ReceptorMarker.values), name="receptor_marker_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(marker="her2", value__in=Her2Status.values)
+                | Q(value__in=ReceptorStatus.values),
+                name="receptor_value_fits_marker",
+            ),
+            models.CheckConstraint(
+                condition=Q(specimen__in=Specimen.values), name="receptor_specimen_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "observed_on"], name="receptor_patient_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_marker_display()} {self.get_value_display()} on {self.observed_on}"
+
+
+class Biopsy(TimeStampedModel):
+    """A biopsy (FHIR Procedure). A biopsy of a metastasis answers BX1 for the diagnosis."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="biopsies")
+    performed_on = models.DateField()
+    site = models.CharField(
+        max_length=24,
+        choices=MetastaticSiteCode.choices,
+        blank=True,
+        help_text="The metastatic site biopsied; empty for the breast or when not known.",
+    )
+    body_site = models.CharField(max_length=200, blank=True)
+    snomed_code = models.CharField(max_length=18, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["performed_on", "id"]
+        verbose_name_plural = "biopsies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site="") | Q(site__in=MetastaticSiteCode.values),
+                name="biopsy_site_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Biopsy on {self.performed_on}"

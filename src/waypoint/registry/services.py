@@ -61,7 +61,7 @@ def _choice(value: str, allowed: Sequence[str], field: str, errors: dict[str, st
         errors[field] = f"must be one of: {', '.join(allowed)}"
 
 
-def _past_date(value: dt.date | None, field: str, errors: dict[str, str]) -> None:
+def check_not_future(value: dt.date | None, field: str, errors: dict[str, str]) -> None:
     if value is not None and value > _today():
         errors[field] = "cannot be in the future"
 
@@ -140,7 +140,7 @@ def patient_register(
         errors["given_name"] = "required"
     if not family_name.strip():
         errors["family_name"] = "required"
-    _past_date(birth_date, "birth_date", errors)
+    check_not_future(birth_date, "birth_date", errors)
     _choice(sex, Sex.values, "sex", errors)
     clean_nhs = _clean_nhs_number(nhs_number, errors, exclude_pk=None)
     _clean_contact(email=email, preferred_contact_method=preferred_contact_method, errors=errors)
@@ -229,12 +229,12 @@ def patient_update(*, actor: User, patient: Patient, changes: dict[str, object])
         if name in values and not str(values[name] or "").strip():
             errors[name] = "required"
     if "birth_date" in values:
-        _past_date(values["birth_date"], "birth_date", errors)  # type: ignore[arg-type]  # schema-typed
+        check_not_future(values["birth_date"], "birth_date", errors)  # type: ignore[arg-type]  # schema-typed
     if "sex" in values:
         _choice(str(values["sex"]), Sex.values, "sex", errors)
     if "died_on" in values and values["died_on"] is not None:
         died_on = values["died_on"]
-        _past_date(died_on, "died_on", errors)  # type: ignore[arg-type]  # schema-typed
+        check_not_future(died_on, "died_on", errors)  # type: ignore[arg-type]  # schema-typed
         born = values.get("birth_date", locked.birth_date)
         if isinstance(died_on, dt.date) and isinstance(born, dt.date) and died_on < born:
             errors["died_on"] = "cannot be before the date of birth"
@@ -270,7 +270,7 @@ def patient_update(*, actor: User, patient: Patient, changes: dict[str, object])
     return locked
 
 
-def _require_edit(actor: User | None, patient: Patient) -> None:
+def require_edit(actor: User | None, patient: Patient) -> None:
     if actor is None or policies.can_edit_patient(actor, patient):
         return
     if policies.can_view_patient(actor, patient):
@@ -294,7 +294,7 @@ def carer_contact_add(
         policies.can_edit_patient(actor, patient)
         or policies.can_edit_own_contact_details(actor, patient)
     ):
-        _require_edit(actor, patient)
+        require_edit(actor, patient)
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "required"
@@ -302,7 +302,7 @@ def carer_contact_add(
         errors["relationship"] = "required"
     if consent_given_on is None:
         errors["consent_given_on"] = "record when the person agreed to us contacting this carer"
-    _past_date(consent_given_on, "consent_given_on", errors)
+    check_not_future(consent_given_on, "consent_given_on", errors)
     if not phone.strip() and not email.strip():
         errors["phone"] = "give a phone number or an email address"
     if errors:
@@ -346,9 +346,9 @@ def primary_diagnosis_record(
     pr: str,
     her2: str,
 ) -> PrimaryDiagnosis:
-    _require_edit(actor, patient)
+    require_edit(actor, patient)
     errors: dict[str, str] = {}
-    _past_date(diagnosed_on, "diagnosed_on", errors)
+    check_not_future(diagnosed_on, "diagnosed_on", errors)
     if diagnosed_on < patient.birth_date:
         errors["diagnosed_on"] = "cannot be before the date of birth"
     _choice(laterality, Laterality.values, "laterality", errors)
@@ -390,9 +390,9 @@ def secondary_diagnosis_record(
     biopsy_not_feasible_reason: str = "",
 ) -> SecondaryDiagnosis:
     """Record a metastatic diagnosis: the person enters the registry and the key-worker worklist."""
-    _require_edit(actor, patient)
+    require_edit(actor, patient)
     errors: dict[str, str] = {}
-    _past_date(diagnosed_on, "diagnosed_on", errors)
+    check_not_future(diagnosed_on, "diagnosed_on", errors)
     if diagnosed_on < patient.birth_date:
         errors["diagnosed_on"] = "cannot be before the date of birth"
     _choice(presentation, Presentation.values, "presentation", errors)
@@ -412,7 +412,7 @@ def secondary_diagnosis_record(
     any_receptor = bool(er or pr or her2)
     if any_receptor and receptors_assessed_on is None:
         errors["receptors_assessed_on"] = "give the date of the metastatic receptor result"
-    _past_date(receptors_assessed_on, "receptors_assessed_on", errors)
+    check_not_future(receptors_assessed_on, "receptors_assessed_on", errors)
     _choice(biopsy_decision, BiopsyDecision.values, "biopsy_decision", errors)
     if biopsy_decision == BiopsyDecision.NOT_FEASIBLE and not biopsy_not_feasible_reason.strip():
         errors["biopsy_not_feasible_reason"] = "say why a biopsy is not feasible"

@@ -100,7 +100,7 @@ def dashboard(team_ids: list[int], *, since: dt.date) -> tuple[list[dt.date], li
 def not_met(actor: User, *, team_id: int, code: str) -> list[tuple[Patient, StandardSnapshot]]:
     """People of one team not meeting a standard on the latest snapshot: only for viewers who
     may see those people (never for an aggregate-only viewer). Audited as a list."""
-    if code not in TITLES or not has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+    if code not in dict(RULES) or not has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
         raise NotFound()
     allowed = patients_for_actor(actor).filter(team_id=team_id)
     latest = (

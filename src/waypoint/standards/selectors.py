@@ -16,9 +16,22 @@ from waypoint.assessments.models import AssessmentStatus, CarePlanRevision, Need
 from waypoint.assessments.rules.hna import DISTRESS_REFERRAL_THRESHOLD
 from waypoint.careteam.models import KeyWorkerAssignment
 from waypoint.registry.models import BiopsyDecision, Patient, SecondaryDiagnosis
-from waypoint.standards.rules.standards import Clocked, Deadlines, Facts, Result, evaluate
+from waypoint.standards.rules.standards import (
+    Clocked,
+    Deadlines,
+    Facts,
+    Result,
+    due_items,
+    evaluate,
+)
 from waypoint.support.models import Referral, ServiceKind, SupportOffer
-from waypoint.timeline.models import Contact, MdtDiscussion, ProgressionEvent, ResponseAssessment
+from waypoint.timeline.models import (
+    Contact,
+    MdtDiscussion,
+    ProgressionEvent,
+    ResponseAssessment,
+    SupportReview,
+)
 from waypoint.treatment.models import TreatmentLine
 from waypoint.triage.models import HelplineCall, Source, SymptomReport
 
@@ -59,6 +72,7 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
         (MdtDiscussion, "mdt_dates"),
         (ProgressionEvent, "progression_dates"),
         (ResponseAssessment, "response_dates"),
+        (SupportReview, "support_review_dates"),
     ):
         for pk, on in model.objects.filter(patient_id__in=ids).values_list("patient_id", "on"):
             data[pk][key].append(on)
@@ -173,6 +187,7 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
             last_report_on=d.get("last_report_on"),
             response_dates=tuple(sorted(d["response_dates"])),
             last_contact_on=d.get("last_contact_on"),
+            support_review_dates=tuple(sorted(d["support_review_dates"])),
         )
     return result
 
@@ -182,5 +197,16 @@ def standards_for(patient_ids: Iterable[int], *, now: dt.datetime) -> dict[int, 
     limits = deadlines()
     return {
         pk: evaluate(facts, now=now, today=today, deadlines=limits)
+        for pk, facts in facts_for(patient_ids, today=today).items()
+    }
+
+
+def due_for(patient_ids: Iterable[int], *, now: dt.datetime) -> dict[int, list[Result]]:
+    """What is due or overdue for each person (the caseload's column), in the same fixed
+    number of queries as ``standards_for``."""
+    today = timezone.localdate(now)
+    limits = deadlines()
+    return {
+        pk: due_items(facts, now=now, today=today, deadlines=limits)
         for pk, facts in facts_for(patient_ids, today=today).items()
     }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
 
 from waypoint.accounts.models import User
 
@@ -78,3 +79,36 @@ class Contact(TimelineRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.on}"
+
+
+class HospitalAdmission(TimelineRecord):
+    """A stay in hospital (FHIR Encounter, class inpatient); ``on`` is the day of admission."""
+
+    discharged_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    unplanned = models.BooleanField(
+        default=True, help_text="An emergency admission rather than a planned one."
+    )
+
+    class Meta(TimelineRecord.Meta):
+        indexes = [models.Index(fields=["patient", "on"], name="admission_patient_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=F("on")),
+                name="admission_discharged_after_admitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Admitted on {self.on}"
+
+
+class SupportReview(TimelineRecord):
+    """The key worker reviewed the person's support with them (support groups, the resource
+    pack, the helpline, benefits advice, palliative care), due after each progression."""
+
+    class Meta(TimelineRecord.Meta):
+        indexes = [models.Index(fields=["patient", "on"], name="support_review_patient_on")]
+
+    def __str__(self) -> str:
+        return f"Support review on {self.on}"

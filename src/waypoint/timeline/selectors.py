@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from waypoint.assessments.models import AssessmentStatus, CarePlanRevision, NeedsAssessment
 from waypoint.careteam.models import KeyWorkerAssignment
-from waypoint.registry.models import Patient, SecondaryDiagnosis
+from waypoint.registry.models import Biopsy, Patient, ReceptorResult, SecondaryDiagnosis
 from waypoint.support.models import Referral
-from waypoint.timeline.models import Contact, MdtDiscussion, ProgressionEvent, ResponseAssessment
-from waypoint.treatment.models import TreatmentLine
+from waypoint.timeline.models import (
+    Contact,
+    HospitalAdmission,
+    MdtDiscussion,
+    ProgressionEvent,
+    ResponseAssessment,
+    SupportReview,
+)
+from waypoint.treatment.models import TreatmentCycle, TreatmentLine
 from waypoint.triage.models import SymptomReport
 
 
@@ -67,6 +74,55 @@ def timeline_for(patient: Patient) -> list[Entry]:
                     f"Stopped {line.drugs}",
                 )
             )
+    for cycle in TreatmentCycle.objects.filter(line__patient=patient).select_related("line"):
+        modified = "dose reduced or delayed" if cycle.dose_modified else ""
+        entries.append(
+            Entry(
+                cycle.started_on,
+                None,
+                "cycle",
+                f"Line {cycle.line.line_number}, cycle {cycle.number}",
+                "; ".join(x for x in (modified, cycle.note) if x),
+                f"Treatment cycle {cycle.number}",
+            )
+        )
+    for b in Biopsy.objects.filter(patient=patient):
+        where = b.get_site_display() if b.site else (b.body_site or "site not recorded")
+        entries.append(Entry(b.performed_on, None, "biopsy", f"Biopsy ({where})", b.note, "Biopsy"))
+    for rr in ReceptorResult.objects.filter(patient=patient):
+        entries.append(
+            Entry(
+                rr.observed_on,
+                None,
+                "receptor",
+                f"{rr.get_marker_display()}: {rr.get_value_display()}",
+                rr.get_specimen_display(),
+                "",
+            )
+        )
+    for adm in HospitalAdmission.objects.filter(patient=patient):
+        stay = f"discharged {adm.discharged_on:%d %b %Y}" if adm.discharged_on else "in hospital"
+        entries.append(
+            Entry(
+                adm.on,
+                None,
+                "admission",
+                "Emergency admission" if adm.unplanned else "Planned admission",
+                f"{adm.reason}; {stay}",
+                "Admitted to hospital",
+            )
+        )
+    for sr in SupportReview.objects.filter(patient=patient):
+        entries.append(
+            Entry(
+                sr.on,
+                None,
+                "support_review",
+                "Support reviewed",
+                sr.note,
+                "Your support was reviewed with you",
+            )
+        )
     for p in ProgressionEvent.objects.filter(patient=patient):
         entries.append(Entry(p.on, None, "progression", "Progression", p.note, ""))
     for r in ResponseAssessment.objects.filter(patient=patient):

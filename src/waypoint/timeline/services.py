@@ -17,10 +17,12 @@ from waypoint.registry.models import Patient
 from waypoint.timeline.models import (
     Contact,
     ContactKind,
+    HospitalAdmission,
     MdtDiscussion,
     ProgressionEvent,
     Response,
     ResponseAssessment,
+    SupportReview,
 )
 
 KINDS: dict[str, Any] = {
@@ -28,7 +30,17 @@ KINDS: dict[str, Any] = {
     "response": ResponseAssessment,
     "mdt": MdtDiscussion,
     "contact": Contact,
+    "admission": HospitalAdmission,
+    "support_review": SupportReview,
 }
+TimelineEvent = (
+    ProgressionEvent
+    | ResponseAssessment
+    | MdtDiscussion
+    | Contact
+    | HospitalAdmission
+    | SupportReview
+)
 
 
 @transaction.atomic
@@ -42,7 +54,10 @@ def timeline_record(
     result: str = "",
     contact_kind: str = "",
     key_worker_introduced: bool = False,
-) -> ProgressionEvent | ResponseAssessment | MdtDiscussion | Contact:
+    discharged_on: dt.date | None = None,
+    reason: str = "",
+    unplanned: bool = True,
+) -> TimelineEvent:
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None or not registry_policies.can_edit_patient(actor, patient):
         raise NotFound()
@@ -57,6 +72,13 @@ def timeline_record(
         errors["result"] = f"One of {', '.join(Response.values)}."
     if kind == "contact" and contact_kind not in ContactKind.values:
         errors["contact_kind"] = f"One of {', '.join(ContactKind.values)}."
+    if kind == "admission":
+        if not reason.strip():
+            errors["reason"] = "Say why the person was admitted."
+        if discharged_on is not None and discharged_on < on:
+            errors["discharged_on"] = "Discharge cannot be before admission."
+        elif discharged_on is not None and discharged_on > timezone.localdate():
+            errors["discharged_on"] = "The date cannot be in the future."
     if errors:
         raise ValidationFailed("The event was not recorded.", fields=errors)
     fields: dict[str, Any] = {"patient": patient, "on": on, "note": note.strip()[:4000]}
@@ -65,6 +87,8 @@ def timeline_record(
     if kind == "contact":
         fields["kind"] = contact_kind
         fields["key_worker_introduced"] = key_worker_introduced
+    if kind == "admission":
+        fields.update(discharged_on=discharged_on, reason=reason.strip()[:300], unplanned=unplanned)
     record = KINDS[kind].objects.create(recorded_by=actor, **fields)
     audit_record(
         actor=actor,
@@ -73,4 +97,4 @@ def timeline_record(
         object_type=f"timeline_{kind}",
         object_id=record.pk,
     )
-    return record  # type: ignore[no-any-return]  # one of the four models
+    return record  # type: ignore[no-any-return]  # one of the KINDS models

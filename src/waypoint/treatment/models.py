@@ -84,3 +84,29 @@ class TreatmentLine(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.stopped_on is None
+
+
+class TreatmentCycle(models.Model):
+    """One cycle of a line (a chemotherapy cycle, a month of endocrine therapy)."""
+
+    line = models.ForeignKey(TreatmentLine, on_delete=models.PROTECT, related_name="cycles")
+    number = models.PositiveSmallIntegerField()
+    started_on = models.DateField()
+    dose_modified = models.BooleanField(
+        default=False, help_text="Dose reduced or delayed, usually for toxicity."
+    )
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["line", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "number"], name="one_cycle_number_per_line"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="cycle_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.number} of line {self.line_id}"

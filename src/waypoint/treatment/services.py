@@ -15,7 +15,13 @@ from waypoint.audit.services import audit_record
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
 from waypoint.registry.models import Patient
 from waypoint.registry.policies import can_edit_patient
-from waypoint.treatment.models import StopReason, TreatmentIntent, TreatmentKind, TreatmentLine
+from waypoint.treatment.models import (
+    StopReason,
+    TreatmentCycle,
+    TreatmentIntent,
+    TreatmentKind,
+    TreatmentLine,
+)
 
 LINE_OBJECT = "treatment_line"
 
@@ -116,3 +122,63 @@ def treatment_line_stop(
         detail=f"stopped: {reason}",
     )
     return line
+
+
+@transaction.atomic
+def treatment_cycle_record(
+    *,
+    actor: User,
+    line_id: int,
+    started_on: dt.date,
+    today: dt.date,
+    number: int | None = None,
+    dose_modified: bool = False,
+    note: str = "",
+) -> TreatmentCycle:
+    """Record a cycle of a line; without ``number`` it is the next one. A cycle starts within its
+    line (on or after the line's start and, for a stopped line, on or before its stop)."""
+    line = (
+        TreatmentLine.objects.select_for_update()
+        .select_related("patient")
+        .filter(pk=line_id)
+        .first()
+    )
+    if line is None:
+        raise NotFound()
+    _check_may_record(actor, line.patient)
+    errors: dict[str, str] = {}
+    if started_on > today:
+        errors["started_on"] = "The cycle cannot start in the future."
+    elif started_on < line.started_on:
+        errors["started_on"] = "A cycle cannot start before its line."
+    elif line.stopped_on is not None and started_on > line.stopped_on:
+        errors["started_on"] = "This line had stopped by then."
+    taken = set(line.cycles.values_list("number", flat=True))
+    if number is None:
+        number = max(taken, default=0) + 1
+    elif number < 1:
+        errors["number"] = "Cycles are numbered from 1."
+    elif number in taken:
+        errors["number"] = f"Cycle {number} of this line is already recorded."
+    if errors:
+        raise ValidationFailed("The cycle was not recorded.", fields=errors)
+    cycle = TreatmentCycle.objects.create(
+        line=line,
+        number=number,
+        started_on=started_on,
+        dose_modified=dose_modified,
+        note=note.strip()[:500],
+        recorded_by=actor,
+    )
+    if line.last_dose_on is None or started_on > line.last_dose_on:
+        line.last_dose_on = started_on
+        line.save(update_fields=["last_dose_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=line.patient,
+        object_type="treatment_cycle",
+        object_id=cycle.pk,
+        detail=f"line {line.line_number} cycle {number}",
+    )
+    return cycle

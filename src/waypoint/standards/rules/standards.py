@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 RULES_VERSION = "waypoint-standards-1"
@@ -36,6 +36,7 @@ class Deadlines:
     monitoring_days: int = 14  # PRO1: a report at least every 14 days on treatment (STAR)
     response_days: int = 120  # RESP1: ABC 4, every 2–4 months
     contact_days: int = 90  # CON1, *proposed*
+    support_review_days: int = 31  # REV1 (due list only), *proposed*, as HNA2
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,21 @@ class Facts:
     last_report_on: dt.date | None = None
     response_dates: tuple[dt.date, ...] = ()
     last_contact_on: dt.date | None = None
+    support_review_dates: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
 class Result:
+    """``open`` says whether something can still be done to meet the standard (nothing recorded
+    yet), as against a standard met, or missed with the evidence recorded late: the caseload lists
+    only open ones as due or overdue."""
+
     code: str
     status: Status
     deadline: dt.date | None
     evidence: str
     rules_version: str = RULES_VERSION
+    open: bool = False
 
 
 def _days(day: dt.date, n: int) -> dt.date:
@@ -94,9 +101,15 @@ def _by_deadline(
     if evidence_on is not None and evidence_on <= deadline:
         return Result(code, Status.MET, deadline, f"{what} on {evidence_on:%d %b %Y}")
     if today <= deadline:
-        return Result(code, Status.PENDING, deadline, f"no {what} yet")
+        return Result(code, Status.PENDING, deadline, f"no {what} yet", open=True)
     late = f", late on {evidence_on:%d %b %Y}" if evidence_on else ""
-    return Result(code, Status.NOT_MET, deadline, f"no {what} by the deadline{late}")
+    return Result(
+        code,
+        Status.NOT_MET,
+        deadline,
+        f"no {what} by the deadline{late}",
+        open=evidence_on is None,
+    )
 
 
 def _first_on_or_after(dates: Sequence[dt.date], day: dt.date) -> dt.date | None:
@@ -119,10 +132,16 @@ def _each_event(
         _by_deadline(code, _first_on_or_after(answers, e), _days(e, days), today, what)
         for e in sorted(events)
     ]
+    return _worst(results)
+
+
+def _worst(results: Sequence[Result]) -> Result:
+    """The result that counts among several events: not met, then pending, else the last; an
+    open one first within each, so that what can still be done is what the caseload shows."""
     for status in (Status.NOT_MET, Status.PENDING):
-        for r in results:
-            if r.status is status:
-                return r
+        matching = [r for r in results if r.status is status]
+        if matching:
+            return next((r for r in matching if r.open), matching[0])
     return results[-1]
 
 
@@ -130,6 +149,7 @@ def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) 
     if not reports:
         return Result(code, Status.NOT_APPLICABLE, None, f"no {what} report")
     late = [r for r in reports if (r.acknowledged_at or now) > r.respond_by]
+    waiting = [r for r in reports if r.acknowledged_at is None]
     if late:
         worst = min(late, key=lambda r: r.respond_by)
         return Result(
@@ -137,11 +157,13 @@ def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) 
             Status.NOT_MET,
             worst.respond_by.date(),
             f"{len(late)} {what} reports answered late",
+            open=bool(waiting),
         )
-    waiting = [r for r in reports if r.acknowledged_at is None]
     if waiting:
         first = min(waiting, key=lambda r: r.respond_by)
-        return Result(code, Status.PENDING, first.respond_by.date(), f"{len(waiting)} waiting")
+        return Result(
+            code, Status.PENDING, first.respond_by.date(), f"{len(waiting)} waiting", open=True
+        )
     return Result(code, Status.MET, None, f"all {len(reports)} {what} reports answered in time")
 
 
@@ -153,9 +175,9 @@ def kw1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     assert f.t0 is not None  # noqa: S101  # evaluate() skips people without T0
     deadline = _days(f.t0, d.key_worker_days)
     if not f.has_key_worker and today > deadline:
-        return Result("KW1", Status.NOT_MET, deadline, "no named key worker now")
+        return Result("KW1", Status.NOT_MET, deadline, "no named key worker now", open=True)
     if not f.has_key_worker:
-        return Result("KW1", Status.PENDING, deadline, "no named key worker yet")
+        return Result("KW1", Status.PENDING, deadline, "no named key worker yet", open=True)
     return _by_deadline("KW1", f.first_key_worker_on, deadline, today, "key worker assigned")
 
 
@@ -187,17 +209,20 @@ def bx1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
         return Result("BX1", Status.MET, None, "biopsy done or recorded as not feasible")
     limits = [x for x in (min(f.mdt_dates, default=None), f.first_line_started_on) if x]
     if not limits:
-        return Result("BX1", Status.PENDING, None, "no decision yet; no MDT or treatment yet")
+        return Result(
+            "BX1", Status.PENDING, None, "no decision yet; no MDT or treatment yet", open=True
+        )
     deadline = min(limits)
     status = Status.PENDING if today <= deadline else Status.NOT_MET
-    return Result("BX1", status, deadline, "no biopsy decision recorded")
+    return Result("BX1", status, deadline, "no biopsy decision recorded", open=True)
 
 
 def rx1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     """RX1 Receptors of metastatic tissue recorded before first-line treatment (ABC 4)."""
     if f.first_line_started_on is None:
-        status = Status.MET if f.receptors_on else Status.PENDING
-        return Result("RX1", status, None, "receptors recorded" if f.receptors_on else "not yet")
+        if f.receptors_on:
+            return Result("RX1", Status.MET, None, "receptors recorded")
+        return Result("RX1", Status.PENDING, None, "not yet", open=True)
     return _by_deadline(
         "RX1", f.receptors_on, f.first_line_started_on, today, "metastatic receptors"
     )
@@ -231,11 +256,7 @@ def dt1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
         _by_deadline("DT1", decided, _days(scored, d.distress_days), today, "decision")
         for scored, decided in f.distress
     ]
-    for status in (Status.NOT_MET, Status.PENDING):
-        for r in results:
-            if r.status is status:
-                return r
-    return results[-1]
+    return _worst(results)
 
 
 def sup1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
@@ -246,7 +267,13 @@ def sup1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     last = None if missing else max(f.offers[k] for k in kinds)
     result = _by_deadline("SUP1", last, _days(f.t0, d.support_days), today, "all three offers")
     if missing and result.status is not Status.MET:
-        return Result("SUP1", result.status, result.deadline, f"not offered: {', '.join(missing)}")
+        return Result(
+            "SUP1",
+            result.status,
+            result.deadline,
+            f"not offered: {', '.join(missing)}",
+            open=True,
+        )
     return result
 
 
@@ -278,8 +305,12 @@ def pro1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     if latest is not None and latest >= f.active_line_since and today <= deadline:
         return Result("PRO1", Status.MET, deadline, f"last report or contact {latest:%d %b %Y}")
     if today <= deadline:
-        return Result("PRO1", Status.PENDING, deadline, "first report since treatment started")
-    return Result("PRO1", Status.NOT_MET, deadline, "no report or outreach in the last 14 days")
+        return Result(
+            "PRO1", Status.PENDING, deadline, "first report since treatment started", open=True
+        )
+    return Result(
+        "PRO1", Status.NOT_MET, deadline, "no report or outreach in the last 14 days", open=True
+    )
 
 
 def resp1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
@@ -290,11 +321,12 @@ def resp1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     base = max(since) if since else f.active_line_since
     deadline = _days(base, d.response_days)
     if today > deadline:
-        return Result("RESP1", Status.NOT_MET, deadline, "no response assessment in time")
-    status = Status.MET if since else Status.PENDING
-    return Result(
-        "RESP1", status, deadline, f"last assessed {base:%d %b %Y}" if since else "none yet"
-    )
+        return Result(
+            "RESP1", Status.NOT_MET, deadline, "no response assessment in time", open=True
+        )
+    if since:
+        return Result("RESP1", Status.MET, deadline, f"last assessed {base:%d %b %Y}")
+    return Result("RESP1", Status.PENDING, deadline, "none yet", open=True)
 
 
 def con1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
@@ -303,9 +335,10 @@ def con1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     base = max(f.last_contact_on or f.t0, f.t0)
     deadline = _days(base, d.contact_days)
     if today <= deadline:
-        status = Status.MET if f.last_contact_on else Status.PENDING
-        return Result("CON1", status, deadline, "in contact" if f.last_contact_on else "none yet")
-    return Result("CON1", Status.NOT_MET, deadline, "no contact in the last 90 days")
+        if f.last_contact_on:
+            return Result("CON1", Status.MET, deadline, "in contact")
+        return Result("CON1", Status.PENDING, deadline, "none yet", open=True)
+    return Result("CON1", Status.NOT_MET, deadline, "no contact in the last 90 days", open=True)
 
 
 RULES: tuple[tuple[str, Rule], ...] = (
@@ -348,6 +381,41 @@ def evaluate(
     return results
 
 
+DUE_RULES_VERSION = "waypoint-due-1"
+
+
+def rev1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
+    """REV1 Support reviewed with the person within 31 days (*proposed*, as HNA2) of each
+    progression: what support they use and need now (ABC guidelines: supportive care needs are
+    reassessed as the disease progresses; NICE CG81 1.1.1, "at relapse"). On the due list only,
+    not in the audit: care-standards.md has no standard for it."""
+    result = _each_event(
+        "REV1",
+        f.progression_dates,
+        f.support_review_dates,
+        d.support_review_days,
+        today,
+        "support review",
+    )
+    return replace(result, rules_version=DUE_RULES_VERSION)
+
+
+def due_items(
+    facts: Facts, *, now: dt.datetime, today: dt.date, deadlines: Deadlines
+) -> list[Result]:
+    """What the key worker can still do for one person, soonest deadline first: every standard
+    that is open (nothing recorded yet), pending or overdue, and the support review after a
+    progression (``waypoint-due-1``). After death nothing is due."""
+    if facts.t0 is None or facts.died_on is not None:
+        return []
+    results = [*evaluate(facts, now=now, today=today, deadlines=deadlines)]
+    results.append(rev1(facts, today, now, deadlines))
+    due = [r for r in results if r.open and r.status in (Status.PENDING, Status.NOT_MET)]
+    return sorted(
+        due, key=lambda r: (r.status is not Status.NOT_MET, r.deadline or dt.date.max, r.code)
+    )
+
+
 TITLES = {
     "KW1": "Named key worker",
     "KW2": "Told who their key worker is and how to reach them",
@@ -366,4 +434,5 @@ TITLES = {
     "PRO1": "Symptom monitoring while on treatment",
     "RESP1": "Response assessed",
     "CON1": "No one lost to contact",
+    "REV1": "Support reviewed after progression",
 }
