@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "waypoint.support",
     "waypoint.timeline",
     "waypoint.standards",
+    "waypoint.fhir",
     "waypoint.portal",
     "waypoint.demo",
 ]
