@@ -54,3 +54,17 @@ def test_outsiders_cannot_see_a_persons_standards(world, api_as, client):
     client.force_login(world.key_worker)
     page = client.get(f"/patients/{world.patient.pk}/standards/")
     assert b"KW1: Named key worker" in page.content
+
+
+def test_the_person_page_and_api_list_what_is_still_to_do(world, client, api_as):
+    client.force_login(world.key_worker)
+    page = client.get(f"/patients/{world.patient.pk}/standards/").content.decode()
+    assert "Still to do" in page
+    due = api_as(world.key_worker).get(f"/patients/{world.patient.pk}/due")
+    assert due.status_code == 200
+    codes = [d["code"] for d in due.json()]
+    assert "KW2" in codes  # no introduction recorded, weeks after T0
+    assert all(d["open"] for d in due.json())
+    assert (
+        api_as(world.other_team_nurse).get(f"/patients/{world.patient.pk}/due").status_code == 404
+    )

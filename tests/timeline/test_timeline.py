@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from waypoint.assessments.selectors import hna_due_for
 from waypoint.audit.models import AuditEvent
+from waypoint.careteam.worklists import CaseloadFilters, caseload_open
 from waypoint.triage.services import ReportInput, symptom_report_submit
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,70 @@ def test_the_person_sees_a_plainer_timeline(world, client, api_as):
         "New liver lesions"
         in client.get(f"/patients/{world.patient.pk}/timeline/").content.decode()
     )
+
+
+def test_admissions_and_support_reviews_are_recorded_and_shown(world, api_as, client):
+    nurse = api_as(world.key_worker)
+    path = f"/patients/{world.patient.pk}/timeline"
+    admitted = nurse.post(
+        path,
+        {
+            "kind": "admission",
+            "on": "2026-11-02",
+            "discharged_on": "2026-11-05",
+            "reason": "Neutropenic sepsis",
+        },
+    )
+    assert admitted.status_code == 201, admitted.content
+    assert nurse.post(path, {"kind": "support_review", "on": "2026-11-06"}).status_code == 201
+    entries = {e["kind"]: e for e in nurse.get(path).json()}
+    assert entries["admission"]["title"] == "Emergency admission"
+    assert "Neutropenic sepsis" in entries["admission"]["detail"]
+    assert "support_review" in entries
+    client.force_login(world.patient_user)
+    page = client.get("/portal/timeline/").content.decode()
+    assert "Admitted to hospital" in page
+    assert "Neutropenic sepsis" not in page
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "admission", "on": "2026-11-02"}, "reason"),
+        (
+            {
+                "kind": "admission",
+                "on": "2026-11-02",
+                "reason": "Pain",
+                "discharged_on": "2026-11-01",
+            },
+            "discharged_on",
+        ),
+    ],
+)
+def test_bad_admissions_are_refused(world, api_as, body, field):
+    response = api_as(world.key_worker).post(f"/patients/{world.patient.pk}/timeline", body)
+    assert response.status_code == 422
+    assert field in response.json()["error"]["fields"]
+
+
+def test_a_progression_makes_a_support_review_due_on_the_caseload_until_it_is_done(
+    world, api_as, client
+):
+    nurse = api_as(world.key_worker)
+    path = f"/patients/{world.patient.pk}/timeline"
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    nurse.post(path, {"kind": "progression", "on": str(yesterday)})
+
+    def due_codes() -> list[str]:
+        page = caseload_open(
+            actor=world.key_worker, day=timezone.localdate(), filters=CaseloadFilters()
+        )
+        row = next(r for r in page.rows if r.patient.pk == world.patient.pk)
+        return [r.code for r in row.due]
+
+    assert "REV1" in due_codes()
+    nurse.post(path, {"kind": "support_review", "on": str(timezone.localdate())})
+    assert "REV1" not in due_codes()
+    client.force_login(world.key_worker)
+    assert "Care standards due" in client.get("/caseload/").content.decode()

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waypoint.core.http import access_reason, acting_user
-from waypoint.registry import services
-from waypoint.registry.models import Patient
+from waypoint.registry import results, services
+from waypoint.registry.models import Biopsy, Patient, ReceptorResult
 from waypoint.registry.schemas import (
     CarerIn,
     CarerOut,
@@ -167,6 +169,85 @@ def create_carer(request: HttpRequest, patient_id: int, payload: CarerIn) -> Sta
     patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
     carer = services.carer_contact_add(actor=actor, patient=patient, **payload.dict())
     return Status(201, CarerOut.from_orm(carer))
+
+
+class ReceptorResultIn(Schema):
+    marker: str
+    value: str
+    observed_on: dt.date
+    specimen: str
+    loinc_code: str = Field(default="", max_length=12)
+    note: str = Field(default="", max_length=300)
+
+
+class ReceptorResultOut(Schema):
+    id: int
+    marker: str
+    value: str
+    observed_on: dt.date
+    specimen: str
+    loinc_code: str
+    note: str
+
+
+class BiopsyIn(Schema):
+    performed_on: dt.date
+    site: str = ""
+    body_site: str = Field(default="", max_length=200)
+    snomed_code: str = Field(default="", max_length=18)
+    note: str = Field(default="", max_length=500)
+
+
+class BiopsyOut(BiopsyIn):
+    id: int
+
+
+@router.get(
+    "/patients/{patient_id}/receptor-results",
+    response=list[ReceptorResultOut],
+    summary="Every tumour-marker result, oldest first, with its tissue",
+)
+def list_receptor_results(request: HttpRequest, patient_id: int) -> list[ReceptorResult]:
+    patient = services.patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return list(ReceptorResult.objects.filter(patient=patient))
+
+
+@router.post(
+    "/patients/{patient_id}/receptor-results",
+    response={201: ReceptorResultOut},
+    summary="Record a receptor result (a metastatic one updates the current status)",
+)
+def create_receptor_result(
+    request: HttpRequest, patient_id: int, payload: ReceptorResultIn
+) -> Status[ReceptorResultOut]:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    result = results.receptor_result_record(actor=actor, patient=patient, **payload.dict())
+    return Status(201, ReceptorResultOut.from_orm(result))
+
+
+@router.get(
+    "/patients/{patient_id}/biopsies", response=list[BiopsyOut], summary="Biopsies, oldest first"
+)
+def list_biopsies(request: HttpRequest, patient_id: int) -> list[Biopsy]:
+    patient = services.patient_open(
+        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
+    )
+    return list(Biopsy.objects.filter(patient=patient))
+
+
+@router.post(
+    "/patients/{patient_id}/biopsies",
+    response={201: BiopsyOut},
+    summary="Record a biopsy (a metastatic site records BX1's biopsy as done)",
+)
+def create_biopsy(request: HttpRequest, patient_id: int, payload: BiopsyIn) -> Status[BiopsyOut]:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    biopsy = results.biopsy_record(actor=actor, patient=patient, **payload.dict())
+    return Status(201, BiopsyOut.from_orm(biopsy))
 
 
 __all__ = ["SiteIn", "router"]

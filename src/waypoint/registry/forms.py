@@ -8,9 +8,12 @@ from waypoint.registry.models import (
     ContactMethod,
     Her2Status,
     Laterality,
+    MetastaticSiteCode,
     Presentation,
+    ReceptorMarker,
     ReceptorStatus,
     Sex,
+    Specimen,
 )
 from waypoint.registry.rules.codes import METASTATIC_SITES
 
@@ -142,3 +145,36 @@ class CarerForm(NhsForm):
         label="What they agreed to",
         initial="May be contacted about care and given updates",
     )
+
+
+class ReceptorResultForm(NhsForm):
+    marker = forms.ChoiceField(choices=ReceptorMarker.choices, label="Marker")
+    value = forms.ChoiceField(
+        choices=Her2Status.choices,
+        label="Result",
+        help_text="Low and equivocal apply to HER2 only.",
+    )
+    observed_on = forms.DateField(widget=NhsDateInput(), label="Date of the result")
+    specimen = forms.ChoiceField(
+        choices=Specimen.choices,
+        label="Tissue tested",
+        help_text="A metastatic result becomes the person's current receptor status.",
+    )
+    note = forms.CharField(max_length=300, required=False, label="Note")
+
+
+class BiopsyForm(NhsForm):
+    performed_on = forms.DateField(widget=NhsDateInput(), label="Date of the biopsy")
+    site = forms.ChoiceField(
+        choices=[("", "Breast, or not known"), *MetastaticSiteCode.choices],
+        required=False,
+        label="Site biopsied",
+        help_text="A biopsy of a metastatic site records the biopsy as done (BX1).",
+    )
+    body_site = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Where exactly",
+        help_text="For example: liver segment 6.",
+    )
+    note = forms.CharField(max_length=500, required=False, label="Result or note")

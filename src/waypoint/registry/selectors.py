@@ -67,7 +67,9 @@ def with_display_relations(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
 
 
 def patient_detail_queryset(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
-    return with_display_relations(queryset).prefetch_related("identifiers", "carers")
+    return with_display_relations(queryset).prefetch_related(
+        "identifiers", "carers", "receptor_results", "biopsies"
+    )
 
 
 def current_receptors(patient: Patient) -> tuple[str, str, str, str]:

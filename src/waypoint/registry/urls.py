@@ -10,6 +10,12 @@ urlpatterns = [
     path("patients/<int:patient_id>/primary-diagnoses/new/", views.primary_new, name="primary_new"),
     path("patients/<int:patient_id>/carers/new/", views.carer_new, name="carer_new"),
     path(
+        "patients/<int:patient_id>/receptor-results/new/",
+        views.receptor_result_new,
+        name="receptor_result_new",
+    ),
+    path("patients/<int:patient_id>/biopsies/new/", views.biopsy_new, name="biopsy_new"),
+    path(
         "patients/<int:patient_id>/secondary-diagnoses/new/",
         views.secondary_new,
         name="secondary_new",

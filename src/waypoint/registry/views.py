@@ -19,12 +19,14 @@ from waypoint.core.forms import NhsForm, apply_service_errors
 from waypoint.core.http import acting_user
 from waypoint.core.pagination import Page
 from waypoint.core.views import permission_required
-from waypoint.registry import policies, services
+from waypoint.registry import policies, results, services
 from waypoint.registry.forms import (
+    BiopsyForm,
     CarerForm,
     PatientEditForm,
     PatientForm,
     PrimaryDiagnosisForm,
+    ReceptorResultForm,
     SearchForm,
     SecondaryDiagnosisForm,
 )
@@ -265,4 +267,30 @@ def carer_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
     return _record_form_page(
         request, patient_id, form_class=CarerForm, title="Add a carer", save=save
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def receptor_result_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        results.receptor_result_record(actor=actor, patient=patient, **data)
+        return "Receptor result recorded."
+
+    return _record_form_page(
+        request,
+        patient_id,
+        form_class=ReceptorResultForm,
+        title="Record a receptor result",
+        save=save,
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def biopsy_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        results.biopsy_record(actor=actor, patient=patient, **data)
+        return "Biopsy recorded."
+
+    return _record_form_page(
+        request, patient_id, form_class=BiopsyForm, title="Record a biopsy", save=save
     )

@@ -192,21 +192,23 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
     return result
 
 
-def standards_for(patient_ids: Iterable[int], *, now: dt.datetime) -> dict[int, list[Result]]:
-    today = timezone.localdate(now)
-    limits = deadlines()
-    return {
-        pk: evaluate(facts, now=now, today=today, deadlines=limits)
-        for pk, facts in facts_for(patient_ids, today=today).items()
-    }
-
-
 def due_for(patient_ids: Iterable[int], *, now: dt.datetime) -> dict[int, list[Result]]:
     """What is due or overdue for each person (the caseload's column), in the same fixed
-    number of queries as ``standards_for``."""
+    number of queries for any number of people."""
     today = timezone.localdate(now)
     limits = deadlines()
     return {
         pk: due_items(facts, now=now, today=today, deadlines=limits)
         for pk, facts in facts_for(patient_ids, today=today).items()
     }
+
+
+def standards_and_due(patient_id: int, *, now: dt.datetime) -> tuple[list[Result], list[Result]]:
+    """One person's standards and what is still to do, from one gathering of their facts."""
+    today = timezone.localdate(now)
+    limits = deadlines()
+    facts = facts_for([patient_id], today=today)[patient_id]
+    return (
+        evaluate(facts, now=now, today=today, deadlines=limits),
+        due_items(facts, now=now, today=today, deadlines=limits),
+    )

@@ -9,12 +9,16 @@ from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
 from waypoint.registry.services import patient_open
 from waypoint.standards.rules.standards import TITLES
-from waypoint.standards.selectors import standards_for
+from waypoint.standards.selectors import standards_and_due
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
 def patient_standards(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_open(actor=acting_user(request), patient_id=patient_id)
-    results = standards_for([patient.pk], now=timezone.now())[patient.pk]
+    results, due = standards_and_due(patient.pk, now=timezone.now())
     rows = [(r, TITLES[r.code]) for r in results]
-    return render(request, "standards/patient.html", {"patient": patient, "rows": rows})
+    return render(
+        request,
+        "standards/patient.html",
+        {"patient": patient, "rows": rows, "due": [(r, TITLES[r.code]) for r in due]},
+    )

@@ -28,6 +28,9 @@ class EventIn(Schema):
     result: str = ""
     contact_kind: str = ""
     key_worker_introduced: bool = False
+    discharged_on: dt.date | None = None
+    reason: str = Field(default="", max_length=300, description="Why admitted (admission)")
+    unplanned: bool = True
 
 
 class EventOut(Schema):
@@ -54,7 +57,10 @@ def get_timeline(request: HttpRequest, patient_id: int) -> list[EntryOut]:
 @router.post(
     "/patients/{patient_id}/timeline",
     response={201: EventOut},
-    summary="Record progression, a response assessment, an MDT discussion or a contact",
+    summary=(
+        "Record progression, a response assessment, an MDT discussion, a contact, a hospital"
+        " admission or a support review"
+    ),
 )
 def record(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[EventOut]:
     event = services.timeline_record(
@@ -66,5 +72,8 @@ def record(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[Ev
         result=payload.result,
         contact_kind=payload.contact_kind,
         key_worker_introduced=payload.key_worker_introduced,
+        discharged_on=payload.discharged_on,
+        reason=payload.reason,
+        unplanned=payload.unplanned,
     )
     return Status(201, EventOut(id=event.pk, kind=payload.kind, on=event.on))

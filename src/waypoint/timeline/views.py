@@ -35,6 +35,11 @@ def timeline(request: HttpRequest, patient_id: int) -> HttpResponse:
                 result=request.POST.get("result", ""),
                 contact_kind=request.POST.get("contact_kind", ""),
                 key_worker_introduced=bool(request.POST.get("key_worker_introduced")),
+                discharged_on=dt.date.fromisoformat(request.POST["discharged_on"])
+                if request.POST.get("discharged_on")
+                else None,
+                reason=request.POST.get("reason", ""),
+                unplanned=request.POST.get("planned") != "1",
             )
         except (ValidationFailed, ValueError) as exc:
             text = "; ".join(exc.fields.values()) if isinstance(exc, ValidationFailed) else str(exc)

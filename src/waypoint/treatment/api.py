@@ -7,9 +7,11 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_get_for_update, patient_open
 from waypoint.treatment import selectors, services
+from waypoint.treatment.models import TreatmentCycle, TreatmentLine
 
 router = Router(tags=["treatment"])
 
@@ -85,3 +87,50 @@ def stop_line(request: HttpRequest, line_id: int, payload: StopIn) -> TreatmentL
         today=timezone.localdate(),
     )
     return TreatmentLineOut.from_orm(line)
+
+
+class CycleIn(Schema):
+    started_on: dt.date
+    number: int | None = Field(default=None, description="Omit for the next cycle.")
+    dose_modified: bool = False
+    note: str = Field(default="", max_length=500)
+
+
+class CycleOut(Schema):
+    id: int
+    line_id: int
+    number: int
+    started_on: dt.date
+    dose_modified: bool
+    note: str
+
+
+@router.get(
+    "/treatment-lines/{line_id}/cycles", response=list[CycleOut], summary="Cycles of a line"
+)
+def list_cycles(request: HttpRequest, line_id: int) -> list[TreatmentCycle]:
+    line = TreatmentLine.objects.filter(pk=line_id).only("patient_id").first()
+    if line is None:
+        raise NotFound()
+    patient_open(
+        actor=acting_user(request), patient_id=line.patient_id, reason=access_reason(request)
+    )
+    return list(TreatmentCycle.objects.filter(line_id=line_id))
+
+
+@router.post(
+    "/treatment-lines/{line_id}/cycles",
+    response={201: CycleOut},
+    summary="Record a cycle of a line (the next number unless given)",
+)
+def record_cycle(request: HttpRequest, line_id: int, payload: CycleIn) -> Status[CycleOut]:
+    cycle = services.treatment_cycle_record(
+        actor=acting_user(request),
+        line_id=line_id,
+        started_on=payload.started_on,
+        number=payload.number,
+        dose_modified=payload.dose_modified,
+        note=payload.note,
+        today=timezone.localdate(),
+    )
+    return Status(201, CycleOut.from_orm(cycle))

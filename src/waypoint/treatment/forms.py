@@ -18,3 +18,11 @@ class StartLineForm(NhsForm):
 class StopLineForm(NhsForm):
     stopped_on = forms.DateField(label="Stopped on", widget=NhsDateInput())
     reason = forms.ChoiceField(label="Why it stopped", choices=StopReason.choices)
+
+
+class CycleForm(NhsForm):
+    started_on = forms.DateField(label="Cycle started on", widget=NhsDateInput())
+    dose_modified = forms.BooleanField(
+        label="Dose reduced or delayed", required=False, help_text="Usually for side effects."
+    )
+    note = forms.CharField(label="Note", max_length=500, required=False)

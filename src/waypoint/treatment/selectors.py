@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from waypoint.registry.models import Patient
 from waypoint.treatment.models import TreatmentKind, TreatmentLine
@@ -11,7 +11,11 @@ from waypoint.triage.rules.grading import Context, on_sact
 
 
 def treatment_lines(patient: Patient) -> QuerySet[TreatmentLine]:
-    return TreatmentLine.objects.filter(patient=patient).order_by("line_number", "started_on")
+    return (
+        TreatmentLine.objects.filter(patient=patient)
+        .annotate(cycle_count=Count("cycles"))
+        .order_by("line_number", "started_on")
+    )
 
 
 def active_line(patient: Patient) -> TreatmentLine | None:

@@ -12,7 +12,7 @@ from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
 from waypoint.registry.services import patient_get_for_update
 from waypoint.treatment import services
-from waypoint.treatment.forms import StartLineForm, StopLineForm
+from waypoint.treatment.forms import CycleForm, StartLineForm, StopLineForm
 from waypoint.treatment.models import TreatmentLine
 
 
@@ -66,4 +66,33 @@ def line_stop(request: HttpRequest, line_id: int) -> HttpResponse:
         request,
         "registry/simple_form.html",
         {"form": form, "patient": patient, "title": f"Stop line {line.line_number}: {line.drugs}"},
+    )
+
+
+@permission_required(Permission.RECORD_TREATMENT)
+def cycle_new(request: HttpRequest, line_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    line = TreatmentLine.objects.select_related("patient").filter(pk=line_id).first()
+    if line is None:
+        raise NotFound()
+    patient = patient_get_for_update(actor=actor, patient_id=line.patient_id)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.treatment_cycle_record(
+                actor=actor, line_id=line.pk, today=timezone.localdate(), **form.cleaned_data
+            )
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Cycle {cycle.number} of line {line.line_number} recorded.")
+            return redirect("patient_detail", patient.pk)
+    return render(
+        request,
+        "registry/simple_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "title": f"Record a cycle of line {line.line_number}: {line.drugs}",
+        },
     )
