@@ -74,3 +74,58 @@ def test_a_key_worker_drills_into_their_team_and_the_list_is_audited(world, clie
 def test_a_patient_has_no_dashboard(world, client):
     client.force_login(world.patient_user)
     assert client.get("/standards/").status_code == 403
+
+
+def test_the_dashboard_api_gives_the_figures_by_team_and_organisation(world, api_as):
+    standards_snapshot(as_of=timezone.localdate())
+    manager = api_as(world.manager)
+    whole = manager.get("/standards/dashboard")
+    assert whole.status_code == 200, whole.content
+    body = whole.json()
+    assert body["rules_version"] == "waypoint-standards-1"
+    kw1 = next(r for r in body["rows"] if r["code"] == "KW1")
+    # T0 was weeks before the personas' key workers were assigned (today): three late or missing.
+    assert (kw1["latest"]["met"], kw1["latest"]["not_met"], kw1["latest"]["percent_met"]) == (
+        0,
+        3,
+        0.0,
+    )
+    assert kw1["trend"][-1]["as_of"] == body["as_of"]
+    by_org = manager.get("/standards/dashboard", {"organisation": world.organisation.pk}).json()
+    assert by_org["scope"] == world.organisation.name
+    assert sorted(by_org["team_ids"]) == sorted(body["team_ids"])
+    team_a = manager.get("/standards/dashboard", {"team": world.team_a.pk}).json()
+    assert next(r for r in team_a["rows"] if r["code"] == "KW1")["latest"]["not_met"] == 2
+    assert manager.get("/standards/dashboard", {"months": 0}).status_code == 422
+    assert manager.get("/standards/dashboard", {"organisation": 999999}).status_code == 404
+
+
+def test_the_not_met_list_through_the_api_is_for_the_teams_clinicians_only(world, api_as):
+    standards_snapshot(as_of=timezone.localdate())
+    listed = api_as(world.key_worker).get("/standards/HNA1/not-met", {"team": world.team_a.pk})
+    assert listed.status_code == 200
+    assert {p["family_name"] for p in listed.json()} == {"Lovelace", "Other"}
+    assert (
+        api_as(world.manager).get("/standards/HNA1/not-met", {"team": world.team_a.pk}).status_code
+        == 404
+    )
+    assert (
+        api_as(world.key_worker).get("/standards/HNA1/not-met", {"team": world.team_b.pk}).json()
+        == []
+    )
+    assert api_as(world.patient_user).get("/standards/dashboard").status_code == 404
+    assert (
+        api_as(world.other_team_nurse)
+        .get("/standards/dashboard", {"team": world.team_a.pk})
+        .status_code
+        == 404
+    )
+
+
+def test_the_dashboard_page_can_show_one_organisation(world, client):
+    standards_snapshot(as_of=timezone.localdate())
+    client.force_login(world.manager)
+    page = client.get(f"/standards/?organisation={world.organisation.pk}")
+    assert page.status_code == 200
+    assert f"Care standards: {world.organisation.name}" in page.content.decode()
+    assert client.get("/standards/?organisation=nope").status_code == 404

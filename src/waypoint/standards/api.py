@@ -6,9 +6,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from waypoint.core.errors import ValidationFailed
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
-from waypoint.standards.rules.standards import TITLES, Result
+from waypoint.standards import dashboard
+from waypoint.standards.rules.standards import RULES_VERSION, TITLES, Result
 from waypoint.standards.selectors import standards_and_due
 
 router = Router(tags=["standards"])
@@ -65,3 +67,93 @@ def patient_due(request: HttpRequest, patient_id: int) -> list[StandardOut]:
     )
     _, due = standards_and_due(patient.pk, now=timezone.now())
     return [_out(r) for r in due]
+
+
+class CellOut(Schema):
+    met: int
+    not_met: int
+    pending: int
+    percent_met: float | None
+
+
+class TrendPointOut(CellOut):
+    as_of: dt.date
+
+
+class DashboardRowOut(Schema):
+    code: str
+    title: str
+    latest: CellOut
+    trend: list[TrendPointOut]
+
+
+class DashboardOut(Schema):
+    scope: str
+    team_ids: list[int]
+    as_of: dt.date | None
+    rules_version: str
+    rows: list[DashboardRowOut]
+
+
+class NotMetOut(Schema):
+    patient_id: int
+    given_name: str
+    family_name: str
+    nhs_number: str | None
+    deadline: dt.date | None
+    evidence: str
+
+
+def _cell(c: dashboard.Cell) -> CellOut:
+    return CellOut(met=c.met, not_met=c.not_met, pending=c.pending, percent_met=c.percent_met)
+
+
+@router.get(
+    "/standards/dashboard",
+    response=DashboardOut,
+    summary="Per cent met per standard, latest and at each month end, for a team, an "
+    "organisation or every team you may see",
+)
+def standards_dashboard(
+    request: HttpRequest, team: str = "", organisation: str = "", months: int = 6
+) -> DashboardOut:
+    if not 1 <= months <= 24:
+        raise ValidationFailed("Choose 1 to 24 months.", fields={"months": "1 to 24"})
+    scope = dashboard.scope_for(acting_user(request), team=team, organisation=organisation)
+    since = timezone.localdate() - dt.timedelta(days=31 * months)
+    days, rows = dashboard.dashboard(scope.team_ids, since=since)
+    return DashboardOut(
+        scope=scope.label,
+        team_ids=scope.team_ids,
+        as_of=days[-1] if days else None,
+        rules_version=RULES_VERSION,
+        rows=[
+            DashboardRowOut(
+                code=row.code,
+                title=row.title,
+                latest=_cell(row.latest),
+                trend=[TrendPointOut(as_of=day, **_cell(c).dict()) for day, c in row.trend],
+            )
+            for row in rows
+        ],
+    )
+
+
+@router.get(
+    "/standards/{code}/not-met",
+    response=list[NotMetOut],
+    summary="People of one team not meeting a standard (the team's clinicians only; audited)",
+)
+def standards_not_met(request: HttpRequest, code: str, team: int) -> list[NotMetOut]:
+    people = dashboard.not_met(acting_user(request), team_id=team, code=code)
+    return [
+        NotMetOut(
+            patient_id=p.pk,
+            given_name=p.given_name,
+            family_name=p.family_name,
+            nhs_number=p.nhs_number,
+            deadline=snap.deadline,
+            evidence=snap.evidence,
+        )
+        for p, snap in people
+    ]

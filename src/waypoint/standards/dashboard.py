@@ -31,6 +31,54 @@ def viewable_teams(actor: User) -> QuerySet[Team]:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Which teams a dashboard counts: one team, one organisation's teams, or every team the
+    viewer may see (an installation-wide view for a manager of every organisation)."""
+
+    team_ids: list[int]
+    label: str
+    teams: list[Team]
+    team_id: int | None = None
+    organisation_id: int | None = None
+
+    @property
+    def organisations(self) -> list[tuple[int, str]]:
+        seen: dict[int, str] = {}
+        for t in self.teams:
+            seen.setdefault(t.organisation_id, t.organisation.name)
+        return sorted(seen.items(), key=lambda item: item[1])
+
+
+def scope_for(actor: User, *, team: str = "", organisation: str = "") -> Scope:
+    """The viewer's scope from the ``team`` or ``organisation`` parameter; anything outside what
+    they may see, or not a number, is not found."""
+    teams = list(viewable_teams(actor).select_related("organisation"))
+    if not teams:
+        raise NotFound()
+    try:
+        team_id = int(team) if team else None
+        organisation_id = int(organisation) if organisation else None
+    except ValueError as exc:
+        raise NotFound() from exc
+    if team_id is not None:
+        chosen = next((t for t in teams if t.pk == team_id), None)
+        if chosen is None:
+            raise NotFound()
+        return Scope([chosen.pk], chosen.name, teams, team_id=chosen.pk)
+    if organisation_id is not None:
+        members = [t for t in teams if t.organisation_id == organisation_id]
+        if not members:
+            raise NotFound()
+        return Scope(
+            [t.pk for t in members],
+            members[0].organisation.name,
+            teams,
+            organisation_id=organisation_id,
+        )
+    return Scope([t.pk for t in teams], "All teams you may see", teams)
+
+
+@dataclass(frozen=True)
 class Cell:
     met: int
     not_met: int

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
-from waypoint.careteam.models import Team
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
@@ -16,39 +15,39 @@ from waypoint.standards import dashboard
 from waypoint.standards.rules.standards import TITLES
 
 
-def _scope(request: HttpRequest) -> tuple[list[int], str, list[Team], int | None, int]:
-    actor = acting_user(request)
-    teams = list(dashboard.viewable_teams(actor))
-    if not teams:
-        raise NotFound()
+def months_param(request: HttpRequest) -> int:
     try:
-        months = min(max(int(request.GET.get("months", "6")), 1), 24)
+        return min(max(int(request.GET.get("months", "6")), 1), 24)
     except ValueError:
-        months = 6
-    team_param = request.GET.get("team", "")
-    if team_param:
-        try:
-            chosen = next(t for t in teams if t.pk == int(team_param))
-        except (ValueError, StopIteration) as exc:
-            raise NotFound() from exc
-        return [chosen.pk], chosen.name, teams, chosen.pk, months
-    return [t.pk for t in teams], "All teams you may see", teams, None, months
+        return 6
+
+
+def _scope(request: HttpRequest) -> tuple[dashboard.Scope, int]:
+    scope = dashboard.scope_for(
+        acting_user(request),
+        team=request.GET.get("team", ""),
+        organisation=request.GET.get("organisation", ""),
+    )
+    return scope, months_param(request)
 
 
 @permission_required(Permission.VIEW_AGGREGATES, Permission.VIEW_TEAM_PATIENTS)
 def standards_dashboard(request: HttpRequest) -> HttpResponse:
-    team_ids, label, teams, team_id, months = _scope(request)
+    scope, months = _scope(request)
     since = timezone.localdate() - dt.timedelta(days=31 * months)
-    days, rows = dashboard.dashboard(team_ids, since=since)
+    days, rows = dashboard.dashboard(scope.team_ids, since=since)
+    team_id = scope.team_id
     return render(
         request,
         "standards/dashboard.html",
         {
             "rows": rows,
             "days": days,
-            "label": label,
-            "teams": teams,
+            "label": scope.label,
+            "teams": scope.teams,
+            "organisations": scope.organisations,
             "team_id": team_id,
+            "organisation_id": scope.organisation_id,
             "months": months,
             "can_drill": team_id is not None
             and acting_user(request).role in ("key_worker", "oncologist"),
@@ -58,9 +57,10 @@ def standards_dashboard(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_AGGREGATES, Permission.VIEW_TEAM_PATIENTS)
 def standards_csv(request: HttpRequest) -> HttpResponse:
-    team_ids, label, _, _, months = _scope(request)
+    scope, months = _scope(request)
+    label = scope.label
     since = timezone.localdate() - dt.timedelta(days=31 * months)
-    _, rows = dashboard.dashboard(team_ids, since=since)
+    _, rows = dashboard.dashboard(scope.team_ids, since=since)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="care-standards.csv"'
     writer = csv.writer(response)
