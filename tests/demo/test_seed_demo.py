@@ -145,3 +145,20 @@ def test_people_whose_key_worker_left_wait_on_the_worklist(db: None) -> None:
     assert set(left.values_list("patient_id", flat=True)) <= set(
         waiting.values_list("id", flat=True)
     )
+
+
+def test_the_persona_has_a_history_with_a_recent_progression_to_act_on(db: None) -> None:
+    from waypoint.standards.selectors import standards_and_due
+    from waypoint.timeline.selectors import timeline_for
+
+    _seed(10)
+    sarah = Patient.objects.get(user__username="patient")
+    kinds = Counter(e.kind for e in timeline_for(sarah))
+    assert kinds["cycle"] == 5
+    assert kinds["receptor"] == 6
+    assert (kinds["biopsy"], kinds["admission"], kinds["progression"]) == (1, 1, 1)
+    sarah.refresh_from_db()
+    assert sarah.secondaries.get().her2 == "low"  # the latest metastatic result
+    now = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
+    _, due = standards_and_due(sarah.pk, now=now)
+    assert {"MDT2", "REV1"} <= {r.code for r in due}

@@ -36,6 +36,7 @@ from waypoint.demo.population import (
     team_count,
 )
 from waypoint.demo.support import load_support_demo
+from waypoint.demo.timeline import load_timeline_demo
 from waypoint.demo.triage import load_triage_demo
 from waypoint.registry.models import (
     CarerContact,
@@ -428,4 +429,5 @@ def load_demo(
                 progress(f"{done:,} people loaded ({time.monotonic() - started:.1f} s)")
         load_triage_demo(teams=teams, users=users, today=today)
         load_support_demo(users=users)
+        load_timeline_demo(users=users, today=today)
         standards_snapshot(as_of=timezone.localdate())
