@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from waypoint.assessments.models import AssessmentStatus, CarePlanRevision, NeedsAssessment
@@ -44,27 +44,35 @@ def _local(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]:
-    ids = list(patient_ids)
+def facts_for(patients: Iterable[int] | QuerySet[Patient], *, today: dt.date) -> dict[int, Facts]:
+    """Facts for a few people by id (a page), or for a queryset of people (the nightly
+    snapshot), which each query then uses as a subquery rather than thousands of parameters."""
+    columns = ("pk", "metastatic_diagnosed_on", "died_on")
     data: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
-    people = Patient.objects.filter(pk__in=ids).values_list(
-        "pk", "metastatic_diagnosed_on", "died_on"
-    )
-    for pk, t0, died in people:
-        data[pk]["t0"] = t0
-        data[pk]["died_on"] = died
+    # A values("pk") subquery or a list of ids; django-stubs types ``__in`` as ids only.
+    ids_filter: Any
+    if isinstance(patients, QuerySet):
+        ids_filter = patients.values("pk")
+        ids = []
+        for pk, t0, died in patients.values_list(*columns):
+            ids.append(pk)
+            data[pk].update(t0=t0, died_on=died)
+    else:
+        ids = ids_filter = list(patients)
+        for pk, t0, died in Patient.objects.filter(pk__in=ids).values_list(*columns):
+            data[pk].update(t0=t0, died_on=died)
     for kw_row in (
-        KeyWorkerAssignment.objects.filter(patient_id__in=ids)
+        KeyWorkerAssignment.objects.filter(patient_id__in=ids_filter)
         .values("patient_id")
         .annotate(first=Min("started_at"))
     ):
         data[kw_row["patient_id"]]["first_key_worker_on"] = _local(kw_row["first"])
     for pk in KeyWorkerAssignment.objects.filter(
-        patient_id__in=ids, ended_at__isnull=True
+        patient_id__in=ids_filter, ended_at__isnull=True
     ).values_list("patient_id", flat=True):
         data[pk]["has_key_worker"] = True
     for pk, on in Contact.objects.filter(
-        patient_id__in=ids, key_worker_introduced=True
+        patient_id__in=ids_filter, key_worker_introduced=True
     ).values_list("patient_id", "on"):
         first = data[pk].get("key_worker_told_on")
         data[pk]["key_worker_told_on"] = on if first is None else min(first, on)
@@ -74,9 +82,11 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
         (ResponseAssessment, "response_dates"),
         (SupportReview, "support_review_dates"),
     ):
-        for pk, on in model.objects.filter(patient_id__in=ids).values_list("patient_id", "on"):
+        for pk, on in model.objects.filter(patient_id__in=ids_filter).values_list(
+            "patient_id", "on"
+        ):
             data[pk][key].append(on)
-    for line in TreatmentLine.objects.filter(patient_id__in=ids).values(
+    for line in TreatmentLine.objects.filter(patient_id__in=ids_filter).values(
         "patient_id", "line_number", "started_on", "stopped_on", "stop_reason"
     ):
         d = data[line["patient_id"]]
@@ -90,7 +100,7 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
             d["active_line_since"] = line["started_on"]
         elif line["stop_reason"] == "progression":
             d["progression_dates"].append(line["stopped_on"])
-    for s in SecondaryDiagnosis.objects.filter(patient_id__in=ids).values(
+    for s in SecondaryDiagnosis.objects.filter(patient_id__in=ids_filter).values(
         "patient_id", "biopsy_decision", "er", "receptors_assessed_on", "biopsy_not_feasible_reason"
     ):
         d = data[s["patient_id"]]
@@ -101,7 +111,7 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
             earlier = d.get("receptors_on")
             d["receptors_on"] = assessed if earlier is None else min(earlier, assessed)
     for a in (
-        NeedsAssessment.objects.filter(patient_id__in=ids)
+        NeedsAssessment.objects.filter(patient_id__in=ids_filter)
         .exclude(status=AssessmentStatus.IN_PROGRESS)
         .values("patient_id", "status", "completed_at", "distress", "psychosocial_decided_at")
     ):
@@ -115,12 +125,12 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
             if a["distress"] is not None and a["distress"] >= DISTRESS_REFERRAL_THRESHOLD:
                 decided = a["psychosocial_decided_at"]
                 d["distress"].append((done, _local(decided) if decided else None))
-    for pk, at in CarePlanRevision.objects.filter(patient_id__in=ids).values_list(
+    for pk, at in CarePlanRevision.objects.filter(patient_id__in=ids_filter).values_list(
         "patient_id", "created_at"
     ):
         data[pk]["care_plan_dates"].append(_local(at))
     for offer_row in (
-        SupportOffer.objects.filter(patient_id__in=ids)
+        SupportOffer.objects.filter(patient_id__in=ids_filter)
         .values("patient_id", "kind")
         .annotate(first=Min("offered_at"))
     ):
@@ -129,31 +139,33 @@ def facts_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, Facts]
         )
     for pal_row in (
         Referral.objects.filter(
-            patient_id__in=ids, service__kind=ServiceKind.PALLIATIVE, self_referral=False
+            patient_id__in=ids_filter, service__kind=ServiceKind.PALLIATIVE, self_referral=False
         )
         .values("patient_id")
         .annotate(first=Min("requested_at"))
     ):
         data[pal_row["patient_id"]]["palliative_on"] = _local(pal_row["first"])
-    for r in SymptomReport.objects.filter(patient_id__in=ids, respond_by__isnull=False).values(
-        "patient_id", "level", "respond_by", "acknowledged_at"
-    ):
+    for r in SymptomReport.objects.filter(
+        patient_id__in=ids_filter, respond_by__isnull=False
+    ).values("patient_id", "level", "respond_by", "acknowledged_at"):
         key = "amber_reports" if r["level"] == "amber" else "red_reports"
         if r["respond_by"] is not None:
             data[r["patient_id"]][key].append(Clocked(r["respond_by"], r["acknowledged_at"]))
     for report_row in (
-        SymptomReport.objects.filter(patient_id__in=ids, source=Source.PATIENT)
+        SymptomReport.objects.filter(patient_id__in=ids_filter, source=Source.PATIENT)
         .values("patient_id")
         .annotate(last=Max("reported_at"))
     ):
         data[report_row["patient_id"]]["last_report_on"] = _local(report_row["last"])
     contacts = (
-        Contact.objects.filter(patient_id__in=ids).values("patient_id").annotate(last=Max("on"))
+        Contact.objects.filter(patient_id__in=ids_filter)
+        .values("patient_id")
+        .annotate(last=Max("on"))
     )
     for contact_row in contacts:
         data[contact_row["patient_id"]]["last_contact_on"] = contact_row["last"]
     for call_row in (
-        HelplineCall.objects.filter(patient_id__in=ids)
+        HelplineCall.objects.filter(patient_id__in=ids_filter)
         .values("patient_id")
         .annotate(last=Max("called_at"))
     ):
