@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("waypoint.timeline.urls")),
     path("", include("waypoint.standards.urls")),
     path("", include("waypoint.notifications.urls")),
+    path("", include("waypoint.experience.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]
