@@ -81,7 +81,7 @@ def _invite(patient: Patient, invitation: ExperienceInvitation, *, now: dt.datet
     """A message with no name and no clinical detail: texts are read over shoulders."""
     if patient.user_id is not None:
         body = (
-            "Waypoint: you have a short survey to answer on Waypoint. It takes about 2 minutes: "
+            "You have a short survey to answer on Waypoint. It takes about 2 minutes: "
             f"{settings.WAYPOINT_BASE_URL}/portal/survey/"
         )
     else:
