@@ -27,6 +27,7 @@ from waypoint.careteam.services import (
     team_create,
     team_membership_add,
 )
+from waypoint.demo.experience import load_experience_demo
 from waypoint.demo.population import (
     KEY_WORKERS_PER_LARGE_TEAM,
     TEAMS_PER_ORGANISATION,
@@ -428,4 +429,5 @@ def load_demo(
                 progress(f"{done:,} people loaded ({time.monotonic() - started:.1f} s)")
         load_triage_demo(teams=teams, users=users, today=today)
         load_support_demo(users=users)
+        load_experience_demo(teams=teams, users=users, today=today, seed=seed)
         standards_snapshot(as_of=timezone.localdate())
