@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "waypoint.timeline",
     "waypoint.standards",
     "waypoint.fhir",
+    "waypoint.experience",
     "waypoint.portal",
     "waypoint.demo",
 ]
@@ -249,3 +250,16 @@ WAYPOINT_STANDARDS_DEADLINES = {
     f.name: env_int(f"WAYPOINT_STANDARD_{f.name.upper()}", f.default, minimum=1)  # type: ignore[arg-type]  # int fields
     for f in dataclasses.fields(Deadlines)
 }
+
+# --- Patient-experience survey (docs/design/care-standards.md, population indicators) -----------
+# First sent at T0 + N days, then every M days after the last (*proposed*: 90 and 180); each
+# invitation stays open this many days, and must close before the next can fall due.
+WAYPOINT_EXPERIENCE_FIRST_DAYS = env_int("WAYPOINT_EXPERIENCE_FIRST_DAYS", 90, minimum=1)
+WAYPOINT_EXPERIENCE_INTERVAL_DAYS = env_int("WAYPOINT_EXPERIENCE_INTERVAL_DAYS", 180, minimum=7)
+WAYPOINT_EXPERIENCE_OPEN_DAYS = env_int("WAYPOINT_EXPERIENCE_OPEN_DAYS", 30, minimum=1)
+if WAYPOINT_EXPERIENCE_OPEN_DAYS >= WAYPOINT_EXPERIENCE_INTERVAL_DAYS:
+    raise ConfigurationError(
+        "WAYPOINT_EXPERIENCE_OPEN_DAYS must be shorter than WAYPOINT_EXPERIENCE_INTERVAL_DAYS"
+    )
+# Published counts from 1 to N - 1 are shown as "fewer than N" (small-number suppression).
+WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=2)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("waypoint.standards.urls")),
     path("", include("waypoint.notifications.urls")),
     path("", include("waypoint.fhir.urls")),
+    path("", include("waypoint.experience.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]

@@ -27,6 +27,7 @@ from waypoint.careteam.services import (
     team_create,
     team_membership_add,
 )
+from waypoint.demo.experience import load_experience_demo
 from waypoint.demo.population import (
     KEY_WORKERS_PER_LARGE_TEAM,
     TEAMS_PER_ORGANISATION,
@@ -430,4 +431,5 @@ def load_demo(
         load_triage_demo(teams=teams, users=users, today=today)
         load_support_demo(users=users)
         load_timeline_demo(users=users, today=today)
+        load_experience_demo(teams=teams, users=users, today=today, seed=seed)
         standards_snapshot(as_of=timezone.localdate())

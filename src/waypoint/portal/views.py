@@ -14,6 +14,7 @@ from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.core.pagination import paginate
 from waypoint.core.views import permission_required
+from waypoint.experience.selectors import open_invitation
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
 from waypoint.triage.monitoring import check_in_due
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "check_in_due": check_in_due(patient),
             "hna_due": hna_due_for([patient.pk], today=timezone.localdate())[patient.pk],
             "hna_started": in_progress(patient) is not None,
+            "survey_open": open_invitation(patient, today=timezone.localdate()) is not None,
         },
     )
 

@@ -1,5 +1,5 @@
-"""One pass of background work: assessment invitations (hourly), check-ins, escalations, then
-the outbox.
+"""One pass of background work: assessment and experience-survey invitations (hourly),
+check-ins, escalations, then the outbox.
 
 Every job claims its rows with a conditional UPDATE (or a unique constraint), so any number of
 workers can run at once without doing the same thing twice.
@@ -11,6 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from waypoint.assessments.services import hna_invitations_scan
+from waypoint.experience.services import (
+    experience_invitations_lapse,
+    experience_invitations_scan,
+)
 from waypoint.notifications.services import outbox_deliver_due
 from waypoint.support.sessions import session_reminders_send
 from waypoint.triage.escalation import escalations_run
@@ -27,6 +31,8 @@ class PassResult:
     sent: int
     retrying: int
     failed: int
+    experience_invitations: int = 0
+    experience_lapsed: int = 0
 
     @property
     def busy(self) -> bool:
@@ -39,6 +45,8 @@ class PassResult:
                 self.sent,
                 self.retrying,
                 self.failed,
+                self.experience_invitations,
+                self.experience_lapsed,
             )
         )
 
@@ -48,6 +56,8 @@ def run_pass(
 ) -> PassResult:
     """One pass; ``hourly`` adds the jobs that scan the whole registry (assessment invitations)."""
     invitations = hna_invitations_scan(now=now) if hourly else 0
+    experience_lapsed = experience_invitations_lapse(now=now) if hourly else 0
+    experience_invitations = experience_invitations_scan(now=now) if hourly else 0
     missed = check_ins_close_missed(now=now)
     opened = check_ins_schedule(now=now, limit=batch)
     escalated = escalations_run(now=now, limit=batch)
@@ -62,4 +72,6 @@ def run_pass(
         sent=delivered.sent,
         retrying=delivered.retrying,
         failed=delivered.failed,
+        experience_invitations=experience_invitations,
+        experience_lapsed=experience_lapsed,
     )

@@ -30,12 +30,14 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Support", "support_directory"),
         ("Standards", "standards_dashboard"),
         ("Cover", "covers"),
+        ("Experience", "experience_results"),
     ],
     Role.ONCOLOGIST: [
         ("Triage", "triage_queue"),
         ("Caseload", "caseload"),
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
+        ("Experience", "experience_results"),
     ],
     Role.HELPLINE_NURSE: [
         ("Log a call", "helpline_call"),
@@ -48,6 +50,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Overview", "overview"),
         ("Standards", "standards_dashboard"),
         ("Cover", "covers"),
+        ("Experience", "experience_results"),
     ],
     Role.ADMIN: [
         ("Audit trail", "audit_search"),
@@ -55,6 +58,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Pack orders", "pack_orders"),
         ("Overview", "overview"),
         ("Admin", "admin:index"),
+        ("Experience", "experience_results"),
     ],
     Role.PATIENT: [
         ("Home", "portal_home"),

@@ -1,0 +1,1 @@
+"""The patient-experience survey: what the study asked, asked again at intervals."""

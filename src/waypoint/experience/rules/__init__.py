@@ -1,0 +1,1 @@
+"""Pure rules of the experience survey: the questionnaire, when it is due, small numbers."""
