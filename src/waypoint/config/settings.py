@@ -249,3 +249,13 @@ WAYPOINT_STANDARDS_DEADLINES = {
     f.name: env_int(f"WAYPOINT_STANDARD_{f.name.upper()}", f.default, minimum=1)  # type: ignore[arg-type]  # int fields
     for f in dataclasses.fields(Deadlines)
 }
+
+# --- FHIR import (waypoint-fhir-inbound-1; every value *proposed*, docs/fhir.md) ---------------
+WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS = env_int("WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS", 90, minimum=0)
+WAYPOINT_FHIR_LINE_WINDOW_DAYS = env_int("WAYPOINT_FHIR_LINE_WINDOW_DAYS", 28, minimum=0)
+WAYPOINT_FHIR_UNDATED = env_str("WAYPOINT_FHIR_UNDATED", "earliest")
+if WAYPOINT_FHIR_UNDATED not in {"earliest", "reject"}:
+    raise ConfigurationError("WAYPOINT_FHIR_UNDATED must be earliest or reject")
+WAYPOINT_FHIR_PRESENTATION_UNKNOWN = env_str("WAYPOINT_FHIR_PRESENTATION_UNKNOWN", "recurrence")
+if WAYPOINT_FHIR_PRESENTATION_UNKNOWN not in {"recurrence", "reject"}:
+    raise ConfigurationError("WAYPOINT_FHIR_PRESENTATION_UNKNOWN must be recurrence or reject")
