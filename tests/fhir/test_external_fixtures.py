@@ -155,7 +155,7 @@ ACCEPTED_WITHOUT_WRITES = {
     # A non-breast primary (NSCLC) is skipped with a warning; stage, TNM and an EGFR marker are
     # skipped as information.
     "hl7-fhir-mcode-ig-stu1/Condition-mCODEPrimaryCancerConditionExample01.json": "warning",
-    "hl7-fhir-mcode-ig-stu1/Observation-mCODETNMClinicalDistantMetastasesCategoryExample01.json": "information",
+    "hl7-fhir-mcode-ig-stu1/Observation-mCODETNMClinicalDistantMetastasesCategoryExample01.json": "information",  # noqa: E501  # a file name
     "hl7-fhir-mcode-ig-stu1/Observation-mCODETNMClinicalStageGroupExample01.json": "information",
     "hl7-fhir-mcode-ig-stu1/Observation-mCODETumorMarkerExample01.json": "information",
     "mcode-extraction-framework/csv-staging-bundle.json": "information",
@@ -192,7 +192,7 @@ REJECTED = {
     "hl7-fhir-mcode-ig-stu1/Condition-mCODESecondaryCancerConditionExample01.json": {
         "Bundle.entry[0].resource.subject"
     },
-    "hl7-fhir-mcode-ig-stu1/MedicationStatement-mCODECancerRelatedMedicationStatementExample01.json": {
+    "hl7-fhir-mcode-ig-stu1/MedicationStatement-mCODECancerRelatedMedicationStatementExample01.json": {  # noqa: E501  # a file name
         "Bundle.entry[0].resource.subject"
     },
     "hl7-fhir-mcode-ig-stu1/Observation-mCODECancerDiseaseStatusExample01.json": {
@@ -215,7 +215,7 @@ REJECTED = {
         "Bundle.entry[4].resource",
     },
     # No birthDate (the ECOG/Karnofsky of -1 are not imported, and their patient is elsewhere).
-    "mcode-clinical-trial-matching-service/patient_data_missing_birthdate_invalid_ecog_karnofsky.json": {
+    "mcode-clinical-trial-matching-service/patient_data_missing_birthdate_invalid_ecog_karnofsky.json": {  # noqa: E501  # a file name
         "Bundle.entry[0].resource.birthDate"
     },
     # Template placeholders: YYYY-MM-DD dates, status example-status, an unknown drug.
