@@ -144,6 +144,7 @@ class _Writer:
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.rows: list[ImportedResource] = []
+        self.registered: set[int] = set()  # people this import created: nothing to look up
         self._team: tuple[int | None] | None = None  # the choice, once made
 
     # -- helpers
@@ -379,6 +380,7 @@ class _Writer:
             self.fail(pin.entry, exc, "registering the person")
             return None
         self.keep(pin.entry, patient, ImportOutcome.CREATED, "Patient", patient.pk)
+        self.registered.add(patient.pk)
         return patient
 
     def _update_existing(
@@ -543,9 +545,8 @@ class _Writer:
         meds = [m for m in person.medications if fresh(m.entry, "TreatmentLine")]
         if not meds:
             return
-        t0 = Patient.objects.filter(pk=patient.pk).values_list(
-            "metastatic_diagnosed_on", flat=True
-        )[0]
+        # secondary_diagnosis_record keeps the instance's T0 up to date.
+        t0 = patient.metastatic_diagnosed_on
         usable = []
         for med in meds:
             if t0 is None or med.on < t0:
@@ -574,7 +575,11 @@ class _Writer:
                     )
                 )
             return
-        active = TreatmentLine.objects.filter(patient=patient, stopped_on__isnull=True).first()
+        active = (
+            TreatmentLine.objects.filter(patient=patient, stopped_on__isnull=True).first()
+            if patient.pk not in self.registered
+            else None
+        )
         existing = (
             ExistingLine(active.pk, frozenset(drugs.drugs_in_text(active.drugs)), active.started_on)
             if active is not None
