@@ -1,5 +1,5 @@
 """The clinical inferences the FHIR import makes, each versioned with its source beside the
-threshold (docs/fhir.md "Inference rules"; hazard log H-FHIR-1 … H-FHIR-6).
+threshold (docs/fhir.md "Inference rules"; hazard log HAZ-FHIR-1 … HAZ-FHIR-8).
 
 Values without a published source are marked *proposed* and come from configuration
 (``InboundConfig``, filled from WAYPOINT_FHIR_* settings).
@@ -87,7 +87,7 @@ def specimen_for(*, focus_kinds: Sequence[str], body_site_kinds: Sequence[str]) 
 # What a cancer disease status (mCODE CancerDiseaseStatus) becomes on the timeline.
 # "improved" is recorded as a *partial* response: the status says the disease is better but not
 # gone, and partial is the weakest response that is an improvement (RECIST 1.1 categories; the
-# status itself is a clinician's judgement, not a RECIST measurement). Hazard H-FHIR-4.
+# status itself is a clinician's judgement, not a RECIST measurement). Hazard HAZ-FHIR-4.
 DISEASE_STATUS_RULE: dict[str, tuple[str, str]] = {
     "worsened": ("progression", ""),
     "stable": ("response", "stable"),
