@@ -154,3 +154,8 @@ unset WAYPOINT_BENCH_TOKEN
 # The worker runs in this script's environment (DATABASE_URL and all), like manage.py.
 "$PY" bench/triage_worker.py --escalations "$TRIAGE_BACKLOG" --messages "$TRIAGE_BACKLOG" \
   --workers "$TRIAGE_WORKERS" --postgres-pid "$postgres_pid" "${meta[@]}"
+
+# FHIR import: synthetic mCODE bundles through bundle_import on the same database
+# (bench/fhir_import.py; FHIR_PATIENTS bundles of 15 resources, FHIR_REIMPORT of them again).
+"$PY" bench/fhir_import.py --patients "${FHIR_PATIENTS:-2000}" --reimport "${FHIR_REIMPORT:-200}" \
+  "${meta[@]}"

@@ -263,3 +263,13 @@ if WAYPOINT_EXPERIENCE_OPEN_DAYS >= WAYPOINT_EXPERIENCE_INTERVAL_DAYS:
     )
 # Published counts from 1 to N - 1 are shown as "fewer than N" (small-number suppression).
 WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=2)
+
+# --- FHIR import (waypoint-fhir-inbound-1; every value *proposed*, docs/fhir.md) ---------------
+WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS = env_int("WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS", 90, minimum=0)
+WAYPOINT_FHIR_LINE_WINDOW_DAYS = env_int("WAYPOINT_FHIR_LINE_WINDOW_DAYS", 28, minimum=0)
+WAYPOINT_FHIR_UNDATED = env_str("WAYPOINT_FHIR_UNDATED", "earliest")
+if WAYPOINT_FHIR_UNDATED not in {"earliest", "reject"}:
+    raise ConfigurationError("WAYPOINT_FHIR_UNDATED must be earliest or reject")
+WAYPOINT_FHIR_PRESENTATION_UNKNOWN = env_str("WAYPOINT_FHIR_PRESENTATION_UNKNOWN", "recurrence")
+if WAYPOINT_FHIR_PRESENTATION_UNKNOWN not in {"recurrence", "reject"}:
+    raise ConfigurationError("WAYPOINT_FHIR_PRESENTATION_UNKNOWN must be recurrence or reject")

@@ -12,7 +12,6 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from waypoint.accounts.models import User
 from waypoint.accounts.services import api_token_authenticate
 from waypoint.core.errors import WaypointError
+from waypoint.fhir.mapping.issues import Issue as Issue  # re-exported for the views
 
 logger = logging.getLogger(__name__)
 
@@ -35,27 +35,6 @@ _ISSUE_TYPES = {
     "conflict": "conflict",
     "unauthenticated": "login",
 }
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One OperationOutcome.issue. ``expression`` is a FHIRPath to the element concerned, e.g.
-    ``Bundle.entry[3].resource.code``."""
-
-    severity: str  # fatal | error | warning | information
-    code: str  # an issue-type code: invalid, not-found, not-supported, required, ...
-    diagnostics: str
-    expression: tuple[str, ...] = ()
-
-    def as_fhir(self) -> dict[str, Any]:
-        issue: dict[str, Any] = {
-            "severity": self.severity,
-            "code": self.code,
-            "diagnostics": self.diagnostics,
-        }
-        if self.expression:
-            issue["expression"] = list(self.expression)
-        return issue
 
 
 def operation_outcome(issues: Sequence[Issue]) -> dict[str, Any]:

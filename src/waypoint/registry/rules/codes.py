@@ -36,3 +36,25 @@ SITES_BY_CODE = {site.code: site for site in METASTATIC_SITES}
 
 def snomed_for_site(site: str) -> str:
     return SITES_BY_CODE[site].snomed
+
+
+# Body structures (SNOMED CT "… structure (body structure)") → metastatic site, for a secondary
+# cancer Condition or a biopsy that names the site in ``bodySite`` rather than in its code.
+# Source: SNOMED CT International Edition body-structure hierarchy (concept ids as published in
+# the SNOMED CT browser); 8935007 as used in mCODE example data (clinical-trial-matching-service
+# patient_data.json, a secondary Condition whose bodySite is the cerebral meninges).
+BODY_SITE_SNOMED: dict[str, str] = {
+    "272673000": "bone",  # Bone structure
+    "3138006": "bone",  # Bone tissue structure
+    "14016003": "bone",  # Bone marrow structure
+    "421060004": "bone",  # Spinal bone structure
+    "10200004": "liver",  # Liver structure
+    "39607008": "lung",  # Lung structure
+    "12738006": "brain",  # Brain structure
+    "8935007": "brain",  # Cerebral meninges structure
+    "3120008": "pleura",  # Pleural membrane structure
+    "59441001": "distant_lymph_nodes",  # Structure of lymph node
+    "39937001": "skin_soft_tissue",  # Skin structure
+    "87784001": "skin_soft_tissue",  # Soft tissues
+    "15425007": "peritoneum",  # Peritoneum (serous membrane) structure
+}
