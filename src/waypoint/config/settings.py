@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "waypoint.support",
     "waypoint.timeline",
     "waypoint.standards",
+    "waypoint.reports",
     "waypoint.portal",
     "waypoint.demo",
 ]
@@ -248,3 +249,8 @@ WAYPOINT_STANDARDS_DEADLINES = {
     f.name: env_int(f"WAYPOINT_STANDARD_{f.name.upper()}", f.default, minimum=1)  # type: ignore[arg-type]  # int fields
     for f in dataclasses.fields(Deadlines)
 }
+
+# Population reports: counts from 1 to N − 1 are shown as "fewer than N" to aggregate-only
+# viewers and in every CSV, and no survival curve is drawn for fewer than N people (*proposed*
+# 5; 0 turns suppression off).
+WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=0)

@@ -29,6 +29,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Find a person", "patient_search"),
         ("Support", "support_directory"),
         ("Standards", "standards_dashboard"),
+        ("Reports", "reports"),
         ("Cover", "covers"),
     ],
     Role.ONCOLOGIST: [
@@ -36,6 +37,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Caseload", "caseload"),
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
+        ("Reports", "reports"),
     ],
     Role.HELPLINE_NURSE: [
         ("Log a call", "helpline_call"),
@@ -47,6 +49,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     Role.SERVICE_MANAGER: [
         ("Overview", "overview"),
         ("Standards", "standards_dashboard"),
+        ("Reports", "reports"),
         ("Cover", "covers"),
     ],
     Role.ADMIN: [
@@ -54,6 +57,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Messages", "outbox"),
         ("Pack orders", "pack_orders"),
         ("Overview", "overview"),
+        ("Reports", "reports"),
         ("Admin", "admin:index"),
     ],
     Role.PATIENT: [
