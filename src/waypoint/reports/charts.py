@@ -18,17 +18,25 @@ class Bar:
     y: int
     width: float  # 0 when the count is suppressed or zero
 
+    @property
+    def value_x(self) -> float:
+        return BAR_LEFT + self.width + 4
+
+
+BAR_STEP = 22  # units between bars; a bar chart is 480 units wide
+BAR_LEFT, BAR_LONGEST = 190, 230
+
 
 def bars(groups: tuple[tuple[str, str], ...], counts: dict[str, int], threshold: int) -> list[Bar]:
-    """Horizontal bars, 20 units apart, up to 300 units long."""
+    """Horizontal bars, ``BAR_STEP`` apart, up to ``BAR_LONGEST`` long, from ``BAR_LEFT``."""
     visible = [counts.get(code, 0) for code, _ in groups]
     top = max([n for n in visible if shown(n, threshold) == n] or [0])
     result = []
     for i, (code, label) in enumerate(groups):
         n = counts.get(code, 0)
         value = shown(n, threshold)
-        width = round(300 * n / top, 1) if top and value == n else 0.0
-        result.append(Bar(label=label, value=value, y=i * 20, width=width))
+        width = round(BAR_LONGEST * n / top, 1) if top and value == n else 0.0
+        result.append(Bar(label=label, value=value, y=i * BAR_STEP, width=width))
     return result
 
 
@@ -42,8 +50,13 @@ class Column:
     y: float
 
 
+def columns_width(count: int) -> int:
+    return 60 + 30 * count
+
+
 def columns(totals: dict[dt.date, int], threshold: int) -> list[Column]:
-    """Monthly columns, 30 units apart, up to 150 units tall (baseline at y = 160)."""
+    """Monthly columns, 30 units apart, up to 150 units tall (baseline at y = 160); the chart
+    is ``columns_width`` units wide."""
     top = max([n for n in totals.values() if shown(n, threshold) == n] or [0])
     result = []
     for i, (month, n) in enumerate(sorted(totals.items())):

@@ -35,6 +35,10 @@ class BreakdownView:
     rows: list[GroupCount]
     bars: list[charts.Bar]
 
+    @property
+    def chart_height(self) -> int:
+        return charts.BAR_STEP * len(self.bars)
+
 
 @dataclass(frozen=True)
 class PrevalenceView:
@@ -84,6 +88,10 @@ class IncidenceView:
     months: list[tuple[dt.date, Shown]]
     columns: list[charts.Column]
     breakdowns: list[MonthlyBreakdownView]
+
+    @property
+    def chart_width(self) -> int:
+        return charts.columns_width(len(self.columns))
 
 
 def present_incidence(population: Population, threshold: int) -> IncidenceView:
