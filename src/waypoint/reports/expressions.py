@@ -16,13 +16,14 @@ from django.db.models import (
     CharField,
     Expression,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import In, LessThan
 
 from waypoint.registry.models import PrimaryDiagnosis, SecondaryDiagnosis
@@ -36,39 +37,44 @@ def _receptor_key(er: str, pr: str, her2: str) -> str:
     return SEPARATOR.join((er, pr, her2))
 
 
-def _key_of(prefix: str = "") -> Concat:
-    return Concat(
-        F(f"{prefix}er"),
-        Value(SEPARATOR),
-        F(f"{prefix}pr"),
-        Value(SEPARATOR),
-        F(f"{prefix}her2"),
-        output_field=CharField(),
-    )
+class ReceptorKey(Func):
+    """ "er|pr|her2" of a row, for matching against the rule's table. The columns are NOT NULL
+    (blank means not recorded), so plain ``||`` (SQLite and PostgreSQL alike) is enough."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || '|' || "
+    output_field = CharField()
 
 
-def receptor_key() -> Coalesce:
-    """ "er|pr|her2" of the latest metastatic result, else of the latest primary, else "||"
-    (the choice ``registry.selectors.current_receptors`` makes for one person)."""
+def _key_of() -> ReceptorKey:
+    return ReceptorKey(F("er"), F("pr"), F("her2"))
+
+
+def subtype() -> Coalesce:
+    """The report subtype of the latest metastatic result, else of the latest primary, else
+    "unknown" (the choice ``registry.selectors.current_receptors`` makes for one person).
+
+    Each subquery classifies its own row, so the receptor columns are read once per person,
+    not once per WHEN."""
     metastatic = (
         SecondaryDiagnosis.objects.filter(
             patient=OuterRef("pk"), receptors_assessed_on__isnull=False
         )
         .exclude(er="")
         .order_by("-receptors_assessed_on", "diagnosed_on", "id")
-        .annotate(key=_key_of())
-        .values("key")[:1]
+        .annotate(classified=subtype_case(_key_of()))
+        .values("classified")[:1]
     )
     primary = (
         PrimaryDiagnosis.objects.filter(patient=OuterRef("pk"))
         .order_by("-diagnosed_on", "-id")
-        .annotate(key=_key_of())
-        .values("key")[:1]
+        .annotate(classified=subtype_case(_key_of()))
+        .values("classified")[:1]
     )
     return Coalesce(
         Subquery(metastatic, output_field=CharField()),
         Subquery(primary, output_field=CharField()),
-        Value(_receptor_key("", "", "")),
+        Value(report_subtype("", "", "")),
         output_field=CharField(),
     )
 

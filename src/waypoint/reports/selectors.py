@@ -157,9 +157,7 @@ def _keyed(
     if dimension == "presentation":
         return people.annotate(key=expressions.presentation())
     if dimension == "subtype":
-        return people.annotate(receptor_key=expressions.receptor_key()).annotate(
-            key=expressions.subtype_case(F("receptor_key"))
-        )
+        return people.annotate(key=expressions.subtype())
     if dimension == "site":
         return people.annotate(key=F("secondaries__sites__site"))
     if dimension == "age_band":
