@@ -34,7 +34,7 @@ def test_the_defaults_are_the_proposed_values() -> None:
         ({"WAYPOINT_EXPERIENCE_FIRST_DAYS": "0"}, "at least 1"),
         ({"WAYPOINT_EXPERIENCE_INTERVAL_DAYS": "3"}, "at least 7"),
         ({"WAYPOINT_EXPERIENCE_INTERVAL_DAYS": "30"}, "must be shorter than"),
-        ({"WAYPOINT_REPORT_SMALL_NUMBER": "1"}, "at least 2"),
+        ({"WAYPOINT_REPORT_SMALL_NUMBER": "-1"}, "at least 0"),
     ],
 )
 def test_a_bad_value_stops_start_up(env: dict[str, str], message: str) -> None:

@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "Changed"
     ASSIGN = "assign", "Assigned a key worker"
     EXPORT = "export", "Exported"
+    AGGREGATE = "aggregate", "Saw figures in aggregate (no person named)"
 
 
 class AuditEvent(models.Model):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "waypoint.standards",
     "waypoint.fhir",
     "waypoint.experience",
+    "waypoint.reports",
     "waypoint.portal",
     "waypoint.demo",
 ]
@@ -261,8 +262,6 @@ if WAYPOINT_EXPERIENCE_OPEN_DAYS >= WAYPOINT_EXPERIENCE_INTERVAL_DAYS:
     raise ConfigurationError(
         "WAYPOINT_EXPERIENCE_OPEN_DAYS must be shorter than WAYPOINT_EXPERIENCE_INTERVAL_DAYS"
     )
-# Published counts from 1 to N - 1 are shown as "fewer than N" (small-number suppression).
-WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=2)
 
 # --- FHIR import (waypoint-fhir-inbound-1; every value *proposed*, docs/fhir.md) ---------------
 WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS = env_int("WAYPOINT_FHIR_DE_NOVO_WINDOW_DAYS", 90, minimum=0)
@@ -273,3 +272,8 @@ if WAYPOINT_FHIR_UNDATED not in {"earliest", "reject"}:
 WAYPOINT_FHIR_PRESENTATION_UNKNOWN = env_str("WAYPOINT_FHIR_PRESENTATION_UNKNOWN", "recurrence")
 if WAYPOINT_FHIR_PRESENTATION_UNKNOWN not in {"recurrence", "reject"}:
     raise ConfigurationError("WAYPOINT_FHIR_PRESENTATION_UNKNOWN must be recurrence or reject")
+
+# Population reports: counts from 1 to N − 1 are shown as "fewer than N" to aggregate-only
+# viewers and in every CSV, and no survival curve is drawn for fewer than N people (*proposed*
+# 5; 0 turns suppression off).
+WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=0)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("waypoint.support.urls")),
     path("", include("waypoint.timeline.urls")),
     path("", include("waypoint.standards.urls")),
+    path("", include("waypoint.reports.urls")),
     path("", include("waypoint.notifications.urls")),
     path("", include("waypoint.fhir.urls")),
     path("", include("waypoint.experience.urls")),

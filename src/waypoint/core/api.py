@@ -118,6 +118,7 @@ def _register_routers() -> None:
     from waypoint.careteam.api import router as careteam_router
     from waypoint.experience.api import router as experience_router
     from waypoint.registry.api import router as registry_router
+    from waypoint.reports.api import router as reports_router
     from waypoint.standards.api import router as standards_router
     from waypoint.support.api import router as support_router
     from waypoint.timeline.api import router as timeline_router
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("", timeline_router)
     api.add_router("", standards_router)
     api.add_router("", experience_router)
+    api.add_router("", reports_router)
 
 
 _register_routers()

@@ -29,6 +29,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Find a person", "patient_search"),
         ("Support", "support_directory"),
         ("Standards", "standards_dashboard"),
+        ("Reports", "reports"),
         ("Cover", "covers"),
         ("Experience", "experience_results"),
     ],
@@ -38,6 +39,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Unassigned", "unassigned"),
         ("Find a person", "patient_search"),
         ("Experience", "experience_results"),
+        ("Reports", "reports"),
     ],
     Role.HELPLINE_NURSE: [
         ("Log a call", "helpline_call"),
@@ -49,6 +51,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     Role.SERVICE_MANAGER: [
         ("Overview", "overview"),
         ("Standards", "standards_dashboard"),
+        ("Reports", "reports"),
         ("Cover", "covers"),
         ("Experience", "experience_results"),
     ],
@@ -57,6 +60,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Messages", "outbox"),
         ("Pack orders", "pack_orders"),
         ("Overview", "overview"),
+        ("Reports", "reports"),
         ("Admin", "admin:index"),
         ("Experience", "experience_results"),
     ],
