@@ -9,6 +9,8 @@ from django.shortcuts import render
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
+from waypoint.experience.results import shown
+from waypoint.experience.selectors import experience_summary
 from waypoint.reports import charts, presenters
 from waypoint.reports.exports import write_csv
 from waypoint.reports.forms import ReportFilterForm
@@ -67,11 +69,29 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "survival": presenters.present_survival(report.survival, n, report.minimum_group),
             "x_ticks": charts.X_TICKS,
             "y_ticks": charts.Y_TICKS,
-            # A later indicator (the patient-experience survey) adds a section here: a list of
-            # {"template": ..., "data": ...} drawn after the others.
-            "extra_sections": [],
+            "extra_sections": [_experience_section(report)],
         },
     )
+
+
+def _experience_section(report: Report) -> dict[str, object]:
+    """The patient-experience survey's headline figures for the same teams and period, with the
+    same suppression as the rest of the page; its own page has the trend and the comments."""
+    scope = report.scope
+    summary = experience_summary(
+        team_ids=list(scope.team_ids), since=scope.since, until=scope.until
+    )
+    return {
+        "id": "experience",
+        "title": "Patient experience",
+        "template": "reports/includes/experience.html",
+        "data": {
+            "summary": summary,
+            "total": shown(summary.total, threshold=report.threshold or None),
+            "team_id": scope.team_id,
+            "organisation_id": scope.organisation_id,
+        },
+    }
 
 
 @login_required
