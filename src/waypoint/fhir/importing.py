@@ -26,33 +26,38 @@ from waypoint.core.errors import Forbidden, WaypointError
 from waypoint.fhir.mapping import drugs
 from waypoint.fhir.mapping.inbound import (
     MAPPING_VERSION,
+    BiopsyIn,
+    DiseaseStatusIn,
     EntryRef,
     MappedBundle,
     PatientBundle,
     PatientIn,
+    PrimaryIn,
+    ReceptorIn,
+    SecondaryIn,
     map_bundle,
 )
 from waypoint.fhir.mapping.issues import Issue, error, information, warning
 from waypoint.fhir.mapping.rules import DoseEvent, ExistingLine, InboundConfig, group_lines
 from waypoint.fhir.models import ImportedResource, ImportOutcome
 from waypoint.registry import policies
+from waypoint.registry.history import (
+    BiopsyInput,
+    PrimaryInput,
+    ReceptorInput,
+    SecondaryInput,
+    patient_history_import,
+)
 from waypoint.registry.models import Patient, PatientIdentifier
-from waypoint.registry.results import biopsy_record, receptor_result_record
 from waypoint.registry.services import (
     IdentifierInput,
     SiteInput,
     patient_register,
     patient_update,
-    primary_diagnosis_record,
-    secondary_diagnosis_record,
 )
-from waypoint.timeline.services import timeline_record
+from waypoint.timeline.services import TimelineInput, timeline_records_import
 from waypoint.treatment.models import TreatmentLine
-from waypoint.treatment.services import (
-    treatment_cycle_record,
-    treatment_line_start,
-    treatment_line_stop,
-)
+from waypoint.treatment.services import LineInput, treatment_history_import
 
 
 @dataclass
@@ -436,81 +441,120 @@ class _Writer:
         else:
             self.keep(pin.entry, patient, ImportOutcome.LINKED, "Patient", patient.pk)
 
+    def refused(
+        self, exc: WaypointError, what: str, items: dict[str, tuple[EntryRef, str]]
+    ) -> None:
+        """A bulk service's refusal, reported on each entry it names (``receptors.2.value``);
+        a refusal that names no item (the policy) is reported on every entry of the call."""
+        named: dict[str, dict[str, str]] = {}
+        for key, message in exc.fields.items():
+            parts = key.split(".")
+            prefix = ".".join(parts[:2])
+            if prefix in items:
+                named.setdefault(prefix, {})[".".join(parts[2:])] = message
+        for prefix, (entry, label) in items.items():
+            if named and prefix not in named:
+                continue
+            detail = "; ".join(f"{k}: {v}" for k, v in named.get(prefix, {}).items())
+            self.report.issues.append(
+                error(
+                    "processing",
+                    f"{entry.resource_type}: {label or what} was refused: {exc.message}"
+                    + (f" ({detail})" if detail else ""),
+                    entry.path,
+                )
+            )
+            self.report.entries[entry.index] = EntryResult(entry.index, "422 Unprocessable Entity")
+
     def _clinical(
         self, person: PatientBundle, patient: Patient, fresh: Callable[[EntryRef, str], bool]
     ) -> None:
-        for primary in person.primaries:
-            if fresh(primary.entry, "PrimaryDiagnosis"):
-                try:
-                    row = primary_diagnosis_record(
-                        actor=self.actor,
-                        patient=patient,
-                        diagnosed_on=primary.diagnosed_on,
-                        laterality=primary.laterality,
-                        er=primary.er,
-                        pr=primary.pr,
-                        her2=primary.her2,
+        primaries = [p for p in person.primaries if fresh(p.entry, "PrimaryDiagnosis")]
+        secondaries = [
+            (s, new)
+            for s in person.secondaries
+            if (new := [e for e in s.entries if fresh(e, "SecondaryDiagnosis")])
+        ]
+        receptors = [r for r in person.receptors if fresh(r.entry, "ReceptorResult")]
+        biopsies = [b for b in person.biopsies if fresh(b.entry, "Biopsy")]
+        if primaries or secondaries or receptors or biopsies:
+            self._history(patient, primaries, secondaries, receptors, biopsies)
+        statuses = [s for s in person.statuses if fresh(s.entry, s.kind)]
+        if statuses:
+            self._statuses(patient, statuses)
+        self._medications(person, patient, fresh)
+        for skipped in person.skipped:
+            if fresh(skipped.entry, "nothing"):
+                self.keep(skipped.entry, patient, ImportOutcome.SKIPPED)
+
+    def _history(
+        self,
+        patient: Patient,
+        primaries: list[PrimaryIn],
+        secondaries: list[tuple[SecondaryIn, list[EntryRef]]],
+        receptors: list[ReceptorIn],
+        biopsies: list[BiopsyIn],
+    ) -> None:
+        items: dict[str, tuple[EntryRef, str]] = {}
+        items.update(
+            (f"primaries.{i}", (p.entry, "the primary diagnosis")) for i, p in enumerate(primaries)
+        )
+        items.update(
+            (f"secondaries.{i}", (new[0], "the secondary diagnosis"))
+            for i, (_, new) in enumerate(secondaries)
+        )
+        items.update(
+            (f"receptors.{i}", (r.entry, "the receptor result")) for i, r in enumerate(receptors)
+        )
+        items.update((f"biopsies.{i}", (b.entry, "the biopsy")) for i, b in enumerate(biopsies))
+        try:
+            written = patient_history_import(
+                actor=self.actor,
+                patient=patient,
+                primaries=[
+                    PrimaryInput(p.diagnosed_on, p.laterality, p.er, p.pr, p.her2)
+                    for p in primaries
+                ],
+                secondaries=[
+                    SecondaryInput(
+                        s.diagnosed_on,
+                        s.presentation,
+                        [SiteInput(site, detail[:200]) for site, detail in s.sites],
                     )
-                except WaypointError as exc:
-                    self.fail(primary.entry, exc, "the primary diagnosis")
-                    continue
-                self.keep(primary.entry, patient, ImportOutcome.CREATED, "PrimaryDiagnosis", row.pk)
-        for secondary in person.secondaries:
-            new = [e for e in secondary.entries if fresh(e, "SecondaryDiagnosis")]
-            if not new:
-                continue
-            try:
-                diagnosis = secondary_diagnosis_record(
-                    actor=self.actor,
-                    patient=patient,
-                    diagnosed_on=secondary.diagnosed_on,
-                    presentation=secondary.presentation,
-                    sites=[SiteInput(site, detail[:200]) for site, detail in secondary.sites],
-                )
-            except WaypointError as exc:
-                self.fail(new[0], exc, "the secondary diagnosis")
-                continue
+                    for s, _ in secondaries
+                ],
+                receptors=[
+                    ReceptorInput(
+                        r.marker,
+                        r.value,
+                        r.observed_on,
+                        r.specimen,
+                        r.loinc_code,
+                        r.note or "Imported from FHIR",
+                    )
+                    for r in receptors
+                ],
+                biopsies=[
+                    BiopsyInput(b.performed_on, b.site, b.body_site, b.snomed_code, b.note)
+                    for b in biopsies
+                ],
+            )
+        except WaypointError as exc:
+            self.refused(exc, "the history", items)
+            return
+        for p, row in zip(primaries, written.primaries, strict=True):
+            self.keep(p.entry, patient, ImportOutcome.CREATED, "PrimaryDiagnosis", row.pk)
+        for (_, new), dx in zip(secondaries, written.secondaries, strict=True):
             for e in new:
-                self.keep(e, patient, ImportOutcome.CREATED, "SecondaryDiagnosis", diagnosis.pk)
-        for receptor in person.receptors:
-            if fresh(receptor.entry, "ReceptorResult"):
-                try:
-                    result = receptor_result_record(
-                        actor=self.actor,
-                        patient=patient,
-                        marker=receptor.marker,
-                        value=receptor.value,
-                        observed_on=receptor.observed_on,
-                        specimen=receptor.specimen,
-                        loinc_code=receptor.loinc_code,
-                        note=receptor.note or "Imported from FHIR",
-                    )
-                except WaypointError as exc:
-                    self.fail(receptor.entry, exc, "the receptor result")
-                    continue
-                self.keep(
-                    receptor.entry, patient, ImportOutcome.CREATED, "ReceptorResult", result.pk
-                )
-        for biopsy in person.biopsies:
-            if fresh(biopsy.entry, "Biopsy"):
-                try:
-                    bx = biopsy_record(
-                        actor=self.actor,
-                        patient=patient,
-                        performed_on=biopsy.performed_on,
-                        site=biopsy.site,
-                        body_site=biopsy.body_site,
-                        snomed_code=biopsy.snomed_code,
-                        note=biopsy.note,
-                    )
-                except WaypointError as exc:
-                    self.fail(biopsy.entry, exc, "the biopsy")
-                    continue
-                self.keep(biopsy.entry, patient, ImportOutcome.CREATED, "Biopsy", bx.pk)
-        for status in person.statuses:
-            if not fresh(status.entry, status.kind):
-                continue
-            if self.actor is None:
+                self.keep(e, patient, ImportOutcome.CREATED, "SecondaryDiagnosis", dx.pk)
+        for r, result in zip(receptors, written.receptors, strict=True):
+            self.keep(r.entry, patient, ImportOutcome.CREATED, "ReceptorResult", result.pk)
+        for b, bx in zip(biopsies, written.biopsies, strict=True):
+            self.keep(b.entry, patient, ImportOutcome.CREATED, "Biopsy", bx.pk)
+
+    def _statuses(self, patient: Patient, statuses: list[DiseaseStatusIn]) -> None:
+        if self.actor is None:
+            for status in statuses:
                 self.report.issues.append(
                     error(
                         "forbidden",
@@ -519,25 +563,26 @@ class _Writer:
                         status.entry.path,
                     )
                 )
-                continue
-            try:
-                event = timeline_record(
-                    actor=self.actor,
-                    patient_id=patient.pk,
-                    kind=status.kind,
-                    on=status.on,
-                    result=status.result,
-                    note=status.note,
-                )
-            except WaypointError as exc:
-                self.fail(status.entry, exc, "the disease status")
-                continue
+            return
+        try:
+            events = timeline_records_import(
+                actor=self.actor,
+                patient=patient,
+                events=[
+                    TimelineInput(kind=s.kind, on=s.on, result=s.result, note=s.note)
+                    for s in statuses
+                ],
+            )
+        except WaypointError as exc:
+            self.refused(
+                exc,
+                "the disease status",
+                {f"events.{i}": (s.entry, "") for i, s in enumerate(statuses)},
+            )
+            return
+        for status, event in zip(statuses, events, strict=True):
             target = "ProgressionEvent" if status.kind == "progression" else "ResponseAssessment"
             self.keep(status.entry, patient, ImportOutcome.CREATED, target, event.pk)
-        self._medications(person, patient, fresh)
-        for skipped in person.skipped:
-            if fresh(skipped.entry, "nothing"):
-                self.keep(skipped.entry, patient, ImportOutcome.SKIPPED)
 
     def _medications(
         self, person: PatientBundle, patient: Patient, fresh: Callable[[EntryRef, str], bool]
@@ -545,7 +590,7 @@ class _Writer:
         meds = [m for m in person.medications if fresh(m.entry, "TreatmentLine")]
         if not meds:
             return
-        # secondary_diagnosis_record keeps the instance's T0 up to date.
+        # patient_history_import keeps the instance's T0 up to date.
         t0 = patient.metastatic_diagnosed_on
         usable = []
         for med in meds:
@@ -603,43 +648,41 @@ class _Writer:
             progression_dates=progression,
             config=InboundConfig(line_window_days=settings.WAYPOINT_FHIR_LINE_WINDOW_DAYS),
         )
-        actor = self.actor
-        for plan in planned:
-            entries = [by_key[k].entry for k in plan.keys]
-            first = entries[0] if entries else usable[0].entry
-            try:
-                if plan.line_id is None:
-                    line = treatment_line_start(
-                        actor=actor,
-                        patient=patient,
+        if not planned:
+            return
+        entries = [[by_key[k].entry for k in plan.keys] for plan in planned]
+        firsts = [es[0] if es else usable[0].entry for es in entries]
+        try:
+            lines = treatment_history_import(
+                actor=self.actor,
+                patient=patient,
+                lines=[
+                    LineInput(
                         kind=plan.kind,
                         drugs=", ".join(plan.drugs).capitalize(),
                         started_on=plan.started_on,
                         intent="curative" if plan.curative else "palliative",
-                        today=self.today,
+                        line_id=plan.line_id,
+                        cycle_dates=tuple(plan.dose_dates),
+                        stopped_on=(
+                            min(plan.stopped_on, self.today)
+                            if plan.stopped_on is not None
+                            else None
+                        ),
+                        stop_reason=plan.stop_reason if plan.stopped_on is not None else "",
                     )
-                    line_id = line.pk
-                else:
-                    line_id = plan.line_id
-                for day in plan.dose_dates:
-                    treatment_cycle_record(
-                        actor=actor,
-                        line_id=line_id,
-                        started_on=day,
-                        today=self.today,
-                        note="Imported from FHIR",
-                    )
-                if plan.stopped_on is not None:
-                    treatment_line_stop(
-                        actor=actor,
-                        line_id=line_id,
-                        stopped_on=min(plan.stopped_on, self.today),
-                        reason=plan.stop_reason,
-                        today=self.today,
-                    )
-            except WaypointError as exc:
-                self.fail(first, exc, "the treatment line")
-                return
+                    for plan in planned
+                ],
+                today=self.today,
+            )
+        except WaypointError as exc:
+            self.refused(
+                exc,
+                "the treatment line",
+                {f"lines.{i}": (first, "") for i, first in enumerate(firsts)},
+            )
+            return
+        for plan, line, es, first in zip(planned, lines, entries, firsts, strict=True):
             for note in plan.notes:
                 self.report.issues.append(
                     (warning if plan.stop_reason_inferred else information)(
@@ -653,8 +696,8 @@ class _Writer:
                         first.path,
                     )
                 )
-            for entry in entries:
-                self.keep(entry, patient, ImportOutcome.CREATED, "TreatmentLine", line_id)
+            for entry in es:
+                self.keep(entry, patient, ImportOutcome.CREATED, "TreatmentLine", line.pk)
 
 
 def bundle_response(report: ImportReport, bundle: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ registry's metastatic receptor status and biopsy decision follow from them (docs
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 
@@ -38,6 +39,70 @@ def _diagnosis_on(patient: Patient, day: dt.date) -> SecondaryDiagnosis | None:
     )
 
 
+def receptor_result_errors(
+    *, patient: Patient, marker: str, value: str, observed_on: dt.date, specimen: str
+) -> dict[str, str]:
+    """What is wrong with a receptor result of ``patient``, by field (empty when nothing)."""
+    errors: dict[str, str] = {}
+    if marker not in ReceptorMarker.values:
+        errors["marker"] = f"One of {', '.join(ReceptorMarker.values)}."
+    allowed = Her2Status.values if marker == ReceptorMarker.HER2 else ReceptorStatus.values
+    if value not in allowed:
+        errors["value"] = f"One of {', '.join(allowed)}."
+    if specimen not in Specimen.values:
+        errors["specimen"] = f"One of {', '.join(Specimen.values)}."
+    check_not_future(observed_on, "observed_on", errors)
+    if observed_on < patient.birth_date:
+        errors["observed_on"] = "cannot be before the date of birth"
+    return errors
+
+
+def biopsy_errors(*, patient: Patient, performed_on: dt.date, site: str) -> dict[str, str]:
+    """What is wrong with a biopsy of ``patient``, by field (empty when nothing)."""
+    errors: dict[str, str] = {}
+    if site and site not in SITES_BY_CODE:
+        errors["site"] = f"Empty (breast or not known) or one of {', '.join(SITES_BY_CODE)}."
+    check_not_future(performed_on, "performed_on", errors)
+    if performed_on < patient.birth_date:
+        errors["performed_on"] = "cannot be before the date of birth"
+    return errors
+
+
+def diagnosis_for_result(
+    diagnoses: Sequence[SecondaryDiagnosis], day: dt.date
+) -> SecondaryDiagnosis | None:
+    """The secondary diagnosis a result of ``day`` belongs to: the latest made on or before it,
+    else (a biopsy taken to make the diagnosis, dated a few days before it) the earliest."""
+    before = [d for d in diagnoses if d.diagnosed_on <= day]
+    if before:
+        return max(before, key=lambda d: (d.diagnosed_on, d.pk))
+    return min(diagnoses, key=lambda d: (d.diagnosed_on, d.pk), default=None)
+
+
+def apply_receptor_result(
+    diagnosis: SecondaryDiagnosis | None, marker: str, value: str, observed_on: dt.date
+) -> bool:
+    """A metastatic result at least as recent as the diagnosis's current one becomes its
+    status. True when the diagnosis changed."""
+    if diagnosis is None:
+        return False
+    current = diagnosis.receptors_assessed_on
+    if current is None or observed_on >= current:
+        setattr(diagnosis, marker, value)
+        diagnosis.receptors_assessed_on = observed_on
+        return True
+    return False
+
+
+def apply_biopsy(diagnosis: SecondaryDiagnosis | None) -> bool:
+    """A biopsy of a metastatic site settles BX1 ("biopsy done"). True when it changed."""
+    if diagnosis is None or diagnosis.biopsy_decision == BiopsyDecision.DONE:
+        return False
+    diagnosis.biopsy_decision = BiopsyDecision.DONE
+    diagnosis.biopsy_not_feasible_reason = ""
+    return True
+
+
 @transaction.atomic
 def receptor_result_record(
     *,
@@ -53,17 +118,9 @@ def receptor_result_record(
     """Keep one tumour-marker result. A metastatic result at least as recent as the diagnosis's
     current one becomes its status, so the latest metastatic result is the one that counts."""
     require_edit(actor, patient)
-    errors: dict[str, str] = {}
-    if marker not in ReceptorMarker.values:
-        errors["marker"] = f"One of {', '.join(ReceptorMarker.values)}."
-    allowed = Her2Status.values if marker == ReceptorMarker.HER2 else ReceptorStatus.values
-    if value not in allowed:
-        errors["value"] = f"One of {', '.join(allowed)}."
-    if specimen not in Specimen.values:
-        errors["specimen"] = f"One of {', '.join(Specimen.values)}."
-    check_not_future(observed_on, "observed_on", errors)
-    if observed_on < patient.birth_date:
-        errors["observed_on"] = "cannot be before the date of birth"
+    errors = receptor_result_errors(
+        patient=patient, marker=marker, value=value, observed_on=observed_on, specimen=specimen
+    )
     if errors:
         raise ValidationFailed("The receptor result was not recorded.", fields=errors)
     result = ReceptorResult.objects.create(
@@ -78,10 +135,8 @@ def receptor_result_record(
     )
     if specimen == Specimen.METASTATIC:
         diagnosis = _diagnosis_on(patient, observed_on)
-        current = diagnosis.receptors_assessed_on if diagnosis else None
-        if diagnosis is not None and (current is None or observed_on >= current):
-            setattr(diagnosis, marker, value)
-            diagnosis.receptors_assessed_on = observed_on
+        if apply_receptor_result(diagnosis, marker, value, observed_on):
+            assert diagnosis is not None  # noqa: S101  # applied to it
             diagnosis.save(update_fields=[marker, "receptors_assessed_on", "updated_at"])
     audit_record(
         actor=actor,
@@ -108,12 +163,7 @@ def biopsy_record(
     """Record a biopsy. A biopsy of a metastatic site settles BX1 ("biopsy done") for the
     diagnosis it belongs to (ESO-ESMO ABC 4)."""
     require_edit(actor, patient)
-    errors: dict[str, str] = {}
-    if site and site not in SITES_BY_CODE:
-        errors["site"] = f"Empty (breast or not known) or one of {', '.join(SITES_BY_CODE)}."
-    check_not_future(performed_on, "performed_on", errors)
-    if performed_on < patient.birth_date:
-        errors["performed_on"] = "cannot be before the date of birth"
+    errors = biopsy_errors(patient=patient, performed_on=performed_on, site=site)
     if errors:
         raise ValidationFailed("The biopsy was not recorded.", fields=errors)
     biopsy = Biopsy.objects.create(
@@ -127,9 +177,8 @@ def biopsy_record(
     )
     if site in MetastaticSiteCode.values:
         diagnosis = _diagnosis_on(patient, performed_on)
-        if diagnosis is not None and diagnosis.biopsy_decision != BiopsyDecision.DONE:
-            diagnosis.biopsy_decision = BiopsyDecision.DONE
-            diagnosis.biopsy_not_feasible_reason = ""
+        if apply_biopsy(diagnosis):
+            assert diagnosis is not None  # noqa: S101  # applied to it
             diagnosis.save(
                 update_fields=["biopsy_decision", "biopsy_not_feasible_reason", "updated_at"]
             )

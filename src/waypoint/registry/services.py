@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from waypoint.accounts.models import User
+from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record, audit_record_many
 from waypoint.careteam.models import Team
@@ -92,6 +94,8 @@ def _clean_contact(*, email: str, preferred_contact_method: str, errors: dict[st
 
 
 def _resolve_team(actor: User | None, team_id: int | None, errors: dict[str, str]) -> Team | None:
+    """The team a new person joins. An actor who may register into no team at all is refused
+    (Forbidden) rather than told to pick another; the happy path costs one query."""
     if actor is None:
         if team_id is None:
             errors["team"] = "required"
@@ -102,18 +106,21 @@ def _resolve_team(actor: User | None, team_id: int | None, errors: dict[str, str
         return found
     allowed = policies.teams_actor_may_register_into(actor)
     if team_id is None:
-        mine = list(allowed[:2]) if policies.needs_reason(actor) is False else []
-        if len(mine) == 1:
+        mine = list(allowed[:2])
+        if not mine:
+            raise Forbidden("You cannot register people.")
+        if len(mine) == 1 and policies.needs_reason(actor) is False:
             return mine[0]
         errors["team"] = "required: choose the team that will care for this person"
         return None
     found = allowed.filter(pk=team_id).first()
     if found is None:
+        if not allowed.exists():
+            raise Forbidden("You cannot register people.")
         errors["team"] = "not a team you can register people into"
     return found
 
 
-@transaction.atomic
 def patient_register(
     *,
     actor: User | None,
@@ -132,10 +139,15 @@ def patient_register(
     user: User | None = None,
     reason: str = "",
 ) -> Patient:
-    """Register a person. ``actor`` None means the system itself (a management command)."""
-    if actor is not None and not policies.teams_actor_may_register_into(actor).exists():
+    """Register a person. ``actor`` None means the system itself (a management command).
+
+    Everything is checked before anything is written, so a refusal leaves a caller's
+    transaction usable (an import reports every problem in a bundle); the writes then need no
+    savepoint of their own, and a database error rolls the caller's transaction back whole."""
+    if actor is not None and not has_permission(actor, Permission.REGISTER_PATIENT):
         raise Forbidden("You cannot register people.")
     errors: dict[str, str] = {}
+    team = _resolve_team(actor, team_id, errors)
     if not given_name.strip():
         errors["given_name"] = "required"
     if not family_name.strip():
@@ -144,42 +156,51 @@ def patient_register(
     _choice(sex, Sex.values, "sex", errors)
     clean_nhs = _clean_nhs_number(nhs_number, errors, exclude_pk=None)
     _clean_contact(email=email, preferred_contact_method=preferred_contact_method, errors=errors)
-    team = _resolve_team(actor, team_id, errors)
+    clash = Q()
     for i, ident in enumerate(identifiers):
         if not ident.system.strip() or not ident.value.strip():
             errors[f"identifiers.{i}"] = "system and value are required"
-        elif PatientIdentifier.objects.filter(system=ident.system, value=ident.value).exists():
-            errors[f"identifiers.{i}"] = "this identifier already belongs to a registered person"
+        else:
+            clash |= Q(system=ident.system, value=ident.value)
+    if clash:
+        taken = set(PatientIdentifier.objects.filter(clash).values_list("system", "value"))
+        for i, ident in enumerate(identifiers):
+            if (ident.system, ident.value) in taken:
+                errors[f"identifiers.{i}"] = (
+                    "this identifier already belongs to a registered person"
+                )
     if errors:
         raise ValidationFailed("The person could not be registered.", fields=errors)
     assert team is not None  # noqa: S101  # errors would have been raised above
-    patient = Patient.objects.create(
-        nhs_number=clean_nhs or None,
-        given_name=given_name.strip(),
-        family_name=family_name.strip(),
-        birth_date=birth_date,
-        sex=sex,
-        team=team,
-        postcode=postcode.strip().upper(),
-        address=address.strip(),
-        phone=phone.strip(),
-        email=email.strip(),
-        preferred_contact_method=preferred_contact_method,
-        user=user,
-        created_by=actor,
-    )
-    PatientIdentifier.objects.bulk_create(
-        PatientIdentifier(patient=patient, system=i.system.strip(), value=i.value.strip())
-        for i in identifiers
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        patient=patient,
-        object_type=PATIENT_OBJECT,
-        object_id=patient.pk,
-        reason=reason,
-    )
+    with transaction.atomic(savepoint=False):
+        patient = Patient.objects.create(
+            nhs_number=clean_nhs or None,
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            birth_date=birth_date,
+            sex=sex,
+            team=team,
+            postcode=postcode.strip().upper(),
+            address=address.strip(),
+            phone=phone.strip(),
+            email=email.strip(),
+            preferred_contact_method=preferred_contact_method,
+            user=user,
+            created_by=actor,
+        )
+        if identifiers:
+            PatientIdentifier.objects.bulk_create(
+                PatientIdentifier(patient=patient, system=i.system.strip(), value=i.value.strip())
+                for i in identifiers
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            patient=patient,
+            object_type=PATIENT_OBJECT,
+            object_id=patient.pk,
+            reason=reason,
+        )
     return patient
 
 
@@ -335,6 +356,19 @@ def _receptors(er: str, pr: str, her2: str, errors: dict[str, str], *, blank_ok:
     _choice(her2, [*Her2Status.values, *extra], "her2", errors)
 
 
+def primary_diagnosis_errors(
+    *, patient: Patient, diagnosed_on: dt.date, laterality: str, er: str, pr: str, her2: str
+) -> dict[str, str]:
+    """What is wrong with a primary diagnosis of ``patient``, by field (empty when nothing)."""
+    errors: dict[str, str] = {}
+    check_not_future(diagnosed_on, "diagnosed_on", errors)
+    if diagnosed_on < patient.birth_date:
+        errors["diagnosed_on"] = "cannot be before the date of birth"
+    _choice(laterality, Laterality.values, "laterality", errors)
+    _receptors(er, pr, her2, errors, blank_ok=False)
+    return errors
+
+
 @transaction.atomic
 def primary_diagnosis_record(
     *,
@@ -347,12 +381,9 @@ def primary_diagnosis_record(
     her2: str,
 ) -> PrimaryDiagnosis:
     require_edit(actor, patient)
-    errors: dict[str, str] = {}
-    check_not_future(diagnosed_on, "diagnosed_on", errors)
-    if diagnosed_on < patient.birth_date:
-        errors["diagnosed_on"] = "cannot be before the date of birth"
-    _choice(laterality, Laterality.values, "laterality", errors)
-    _receptors(er, pr, her2, errors, blank_ok=False)
+    errors = primary_diagnosis_errors(
+        patient=patient, diagnosed_on=diagnosed_on, laterality=laterality, er=er, pr=pr, her2=her2
+    )
     if errors:
         raise ValidationFailed("The primary diagnosis could not be recorded.", fields=errors)
     primary = PrimaryDiagnosis.objects.create(
@@ -374,10 +405,8 @@ def primary_diagnosis_record(
     return primary
 
 
-@transaction.atomic
-def secondary_diagnosis_record(
+def secondary_diagnosis_errors(
     *,
-    actor: User | None,
     patient: Patient,
     diagnosed_on: dt.date,
     presentation: str,
@@ -388,9 +417,8 @@ def secondary_diagnosis_record(
     receptors_assessed_on: dt.date | None = None,
     biopsy_decision: str = BiopsyDecision.NOT_DECIDED,
     biopsy_not_feasible_reason: str = "",
-) -> SecondaryDiagnosis:
-    """Record a metastatic diagnosis: the person enters the registry and the key-worker worklist."""
-    require_edit(actor, patient)
+) -> dict[str, str]:
+    """What is wrong with a secondary diagnosis of ``patient``, by field (empty when nothing)."""
     errors: dict[str, str] = {}
     check_not_future(diagnosed_on, "diagnosed_on", errors)
     if diagnosed_on < patient.birth_date:
@@ -418,6 +446,38 @@ def secondary_diagnosis_record(
         errors["biopsy_not_feasible_reason"] = "say why a biopsy is not feasible"
     if patient.died_on is not None:
         errors["patient"] = "this person has died"
+    return errors
+
+
+@transaction.atomic
+def secondary_diagnosis_record(
+    *,
+    actor: User | None,
+    patient: Patient,
+    diagnosed_on: dt.date,
+    presentation: str,
+    sites: Sequence[SiteInput],
+    er: str = "",
+    pr: str = "",
+    her2: str = "",
+    receptors_assessed_on: dt.date | None = None,
+    biopsy_decision: str = BiopsyDecision.NOT_DECIDED,
+    biopsy_not_feasible_reason: str = "",
+) -> SecondaryDiagnosis:
+    """Record a metastatic diagnosis: the person enters the registry and the key-worker worklist."""
+    require_edit(actor, patient)
+    errors = secondary_diagnosis_errors(
+        patient=patient,
+        diagnosed_on=diagnosed_on,
+        presentation=presentation,
+        sites=sites,
+        er=er,
+        pr=pr,
+        her2=her2,
+        receptors_assessed_on=receptors_assessed_on,
+        biopsy_decision=biopsy_decision,
+        biopsy_not_feasible_reason=biopsy_not_feasible_reason,
+    )
     if errors:
         raise ValidationFailed("The secondary diagnosis could not be recorded.", fields=errors)
     diagnosis = SecondaryDiagnosis.objects.create(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.audit.models import AuditAction
-from waypoint.audit.services import audit_record
+from waypoint.audit.services import AuditItem, audit_record, audit_record_each
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
@@ -43,24 +45,17 @@ TimelineEvent = (
 )
 
 
-@transaction.atomic
-def timeline_record(
+def timeline_event_errors(
     *,
-    actor: User,
-    patient_id: int,
+    patient: Patient,
     kind: str,
     on: dt.date,
-    note: str = "",
     result: str = "",
     contact_kind: str = "",
-    key_worker_introduced: bool = False,
     discharged_on: dt.date | None = None,
     reason: str = "",
-    unplanned: bool = True,
-) -> TimelineEvent:
-    patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None or not registry_policies.can_edit_patient(actor, patient):
-        raise NotFound()
+) -> dict[str, str]:
+    """What is wrong with an event of ``patient``'s timeline, by field (empty when nothing)."""
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = f"One of {', '.join(KINDS)}."
@@ -79,8 +74,22 @@ def timeline_record(
             errors["discharged_on"] = "Discharge cannot be before admission."
         elif discharged_on is not None and discharged_on > timezone.localdate():
             errors["discharged_on"] = "The date cannot be in the future."
-    if errors:
-        raise ValidationFailed("The event was not recorded.", fields=errors)
+    return errors
+
+
+def _fields(
+    patient: Patient,
+    kind: str,
+    on: dt.date,
+    *,
+    note: str,
+    result: str,
+    contact_kind: str,
+    key_worker_introduced: bool,
+    discharged_on: dt.date | None,
+    reason: str,
+    unplanned: bool,
+) -> dict[str, Any]:
     fields: dict[str, Any] = {"patient": patient, "on": on, "note": note.strip()[:4000]}
     if kind == "response":
         fields["result"] = result
@@ -89,6 +98,50 @@ def timeline_record(
         fields["key_worker_introduced"] = key_worker_introduced
     if kind == "admission":
         fields.update(discharged_on=discharged_on, reason=reason.strip()[:300], unplanned=unplanned)
+    return fields
+
+
+@transaction.atomic
+def timeline_record(
+    *,
+    actor: User,
+    patient_id: int,
+    kind: str,
+    on: dt.date,
+    note: str = "",
+    result: str = "",
+    contact_kind: str = "",
+    key_worker_introduced: bool = False,
+    discharged_on: dt.date | None = None,
+    reason: str = "",
+    unplanned: bool = True,
+) -> TimelineEvent:
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None or not registry_policies.can_edit_patient(actor, patient):
+        raise NotFound()
+    errors = timeline_event_errors(
+        patient=patient,
+        kind=kind,
+        on=on,
+        result=result,
+        contact_kind=contact_kind,
+        discharged_on=discharged_on,
+        reason=reason,
+    )
+    if errors:
+        raise ValidationFailed("The event was not recorded.", fields=errors)
+    fields = _fields(
+        patient,
+        kind,
+        on,
+        note=note,
+        result=result,
+        contact_kind=contact_kind,
+        key_worker_introduced=key_worker_introduced,
+        discharged_on=discharged_on,
+        reason=reason,
+        unplanned=unplanned,
+    )
     record = KINDS[kind].objects.create(recorded_by=actor, **fields)
     audit_record(
         actor=actor,
@@ -98,3 +151,72 @@ def timeline_record(
         object_id=record.pk,
     )
     return record  # type: ignore[no-any-return]  # one of the KINDS models
+
+
+@dataclass(frozen=True)
+class TimelineInput:
+    kind: str
+    on: dt.date
+    note: str = ""
+    result: str = ""
+    contact_kind: str = ""
+    key_worker_introduced: bool = False
+    discharged_on: dt.date | None = None
+    reason: str = ""
+    unplanned: bool = True
+
+
+def timeline_records_import(
+    *, actor: User, patient: Patient, events: Sequence[TimelineInput]
+) -> list[TimelineEvent]:
+    """Record several events of one person's timeline (an import): the checks of
+    ``timeline_record`` for each, one policy check, one INSERT per kind and one for the audit
+    events (one per event). Any problem (``events.1.result``) writes nothing; everything is
+    checked first, so a refusal leaves a caller's transaction usable and the writes need no
+    savepoint of their own."""
+    if not registry_policies.can_edit_patient(actor, patient):
+        raise NotFound()
+    errors: dict[str, str] = {}
+    for i, e in enumerate(events):
+        found = timeline_event_errors(
+            patient=patient,
+            kind=e.kind,
+            on=e.on,
+            result=e.result,
+            contact_kind=e.contact_kind,
+            discharged_on=e.discharged_on,
+            reason=e.reason,
+        )
+        errors.update({f"events.{i}.{name}": message for name, message in found.items()})
+    if errors:
+        raise ValidationFailed("The events were not recorded.", fields=errors)
+    records: list[Any] = [
+        KINDS[e.kind](
+            recorded_by=actor,
+            **_fields(
+                patient,
+                e.kind,
+                e.on,
+                note=e.note,
+                result=e.result,
+                contact_kind=e.contact_kind,
+                key_worker_introduced=e.key_worker_introduced,
+                discharged_on=e.discharged_on,
+                reason=e.reason,
+                unplanned=e.unplanned,
+            ),
+        )
+        for e in events
+    ]
+    with transaction.atomic(savepoint=False):
+        for model in dict.fromkeys(type(r) for r in records):
+            model.objects.bulk_create([r for r in records if type(r) is model])
+        audit_record_each(
+            actor=actor,
+            patient=patient,
+            items=[
+                AuditItem(AuditAction.CREATE, f"timeline_{e.kind}", r.pk)
+                for e, r in zip(events, records, strict=True)
+            ],
+        )
+    return records
