@@ -47,7 +47,9 @@ def test_a_history_is_written_with_one_audit_event_per_record(world, django_asse
             patient=patient,
             primaries=[PrimaryInput(D(2019, 3, 1), "left", "positive", "positive", "negative")],
             secondaries=[
-                SecondaryInput(D(2026, 9, 20), "recurrence", [SiteInput("liver"), SiteInput("lung")])
+                SecondaryInput(
+                    D(2026, 9, 20), "recurrence", [SiteInput("liver"), SiteInput("lung")]
+                )
             ],
             receptors=[
                 ReceptorInput("er", "negative", D(2026, 9, 25), "metastatic", "16112-5"),
