@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
-from waypoint.core.errors import ValidationFailed
+from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.fhir.mapping.outbound.capability import (
     PATIENT_OPTIONAL,
     RESULT_PARAMS,
@@ -28,6 +28,20 @@ JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
 HARMLESS = frozenset({"_pretty"})
 _DATE_PREFIXES = ("eq", "lt", "le", "gt", "ge")
 _REFERENCE = re.compile(r"(?:(?:.*/)?Patient/)?(?P<id>\d{1,18})")
+
+
+class BadSearch(ValidationFailed):
+    """A search FHIR calls a bad request (R4 §3.1.1.5.1): 400, with every bad parameter named."""
+
+    status_code = 400
+
+
+class NotAcceptable(WaypointError):
+    status_code = 406
+    code = "not_acceptable"
+
+
+NOT_SUPPORTED = "Not supported here (send Prefer: handling=lenient to ignore it)."
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class Query:
 def check_format(params: QueryDict) -> None:
     wanted = params.get("_format", "json").strip().lower()
     if wanted not in JSON_FORMATS:
-        raise ValidationFailed(
+        raise NotAcceptable(
             "Only JSON is served.", fields={"_format": "Use json or application/fhir+json."}
         )
 
@@ -85,11 +99,9 @@ def parse(resource_type: str, params: QueryDict, *, lenient: bool) -> Query:
     errors: dict[str, str] = {}
     unknown = unknown_params(params, known)
     if unknown and not lenient:
-        raise ValidationFailed(
+        raise BadSearch(
             "This server does not support these search parameters.",
-            fields=dict.fromkeys(
-                unknown, "Not supported here (send Prefer: handling=lenient to ignore it)."
-            ),
+            fields=dict.fromkeys(unknown, NOT_SUPPORTED),
         )
     values: dict[str, str] = {}
     for name in known:
@@ -145,7 +157,7 @@ def parse(resource_type: str, params: QueryDict, *, lenient: bool) -> Query:
                 "Give a date as YYYY-MM-DD, optionally after eq, lt, le, gt or ge."
             )
     if errors:
-        raise ValidationFailed("The search could not be run.", fields=errors)
+        raise BadSearch("The search could not be run.", fields=errors)
     return Query(
         resource_type=resource_type,
         patient_id=patient_id,
@@ -166,10 +178,8 @@ def parse_everything(params: QueryDict, *, lenient: bool) -> Query:
     check_format(params)
     unknown = unknown_params(params, {"_format"})
     if unknown and not lenient:
-        raise ValidationFailed(
+        raise BadSearch(
             "Patient/$everything takes no parameters but _format.",
-            fields=dict.fromkeys(
-                unknown, "Not supported here (send Prefer: handling=lenient to ignore it)."
-            ),
+            fields=dict.fromkeys(unknown, NOT_SUPPORTED),
         )
     return Query(resource_type="Patient", ignored=tuple(unknown))
