@@ -8,9 +8,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
+from waypoint.accounts.models import User
+from waypoint.accounts.services import api_token_create
 from waypoint.assessments.care_plans import ActionInput, care_plan_revise
 from waypoint.assessments.models import CarePlanRevision, NeedsAssessment
 from waypoint.assessments.services import hna_open, hna_save
@@ -266,3 +269,10 @@ def full_history(world: World) -> History:
         referral=referral,
         cover=cover,
     )
+
+
+def fhir_client(user: User, **headers: str) -> Client:
+    """A client sending ``user``'s bearer token (and any other headers), as a hospital system
+    would."""
+    _, token = api_token_create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", **headers)  # type: ignore[arg-type]
