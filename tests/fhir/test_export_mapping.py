@@ -401,6 +401,14 @@ def test_care_team_names_the_key_worker_and_current_cover_but_not_past_cover() -
     assert resource["telecom"][0]["value"] == "020 7946 0101"
 
 
+def test_care_team_of_a_person_who_died_is_inactive() -> None:
+    facts = dataclasses.replace(CARE_TEAM, key_worker=None, covers=(), person_died=True)
+    resource = care.care_team(facts, today=TODAY)
+    assert_r4b(resource)
+    assert resource["status"] == "inactive"
+    assert care.care_team(CARE_TEAM, today=TODAY)["status"] == "active"
+
+
 def test_care_team_without_a_key_worker_says_so() -> None:
     resource = care.care_team(
         dataclasses.replace(CARE_TEAM, key_worker=None, covers=()), today=TODAY

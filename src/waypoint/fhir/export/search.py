@@ -173,13 +173,13 @@ def parse(resource_type: str, params: QueryDict, *, lenient: bool) -> Query:
     )
 
 
-def parse_everything(params: QueryDict, *, lenient: bool) -> Query:
-    """Patient/$everything takes no parameters but ``_format``."""
+def parse_plain(params: QueryDict, *, lenient: bool) -> Query:
+    """A read or Patient/$everything: no parameters but ``_format``."""
     check_format(params)
     unknown = unknown_params(params, {"_format"})
     if unknown and not lenient:
         raise BadSearch(
-            "Patient/$everything takes no parameters but _format.",
+            "This request takes no parameters but _format.",
             fields=dict.fromkeys(unknown, NOT_SUPPORTED),
         )
     return Query(resource_type="Patient", ignored=tuple(unknown))

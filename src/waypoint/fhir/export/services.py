@@ -125,8 +125,6 @@ _DATE_LOOKUPS = {"eq": "", "lt": "__lt", "le": "__lte", "gt": "__gt", "ge": "__g
 def _patients_matching(patients: QuerySet[Patient], query: Query) -> QuerySet[Patient]:
     if query.ids is not None:
         patients = patients.filter(pk__in=[int(i) for i in query.ids if i.isdigit()])
-    if query.patient_id is not None:
-        patients = patients.filter(pk=query.patient_id)
     if query.identifier_value:
         value = query.identifier_value
         others = PatientIdentifier.objects.filter(patient=OuterRef("pk"), value=value)

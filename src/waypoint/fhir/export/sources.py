@@ -8,6 +8,7 @@ Callers have already checked the policy: these functions take patient ids that a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -128,39 +129,51 @@ class Export:
     def __init__(self, patient_ids: Iterable[int], *, today: dt.date) -> None:
         self.ids = sorted(set(patient_ids))
         self.today = today
-        self._secondaries: dict[int, list[tuple[int, dt.date]]] | None = None
-        self._primaries: dict[int, list[tuple[int, dt.date]]] | None = None
+        self._primary_rows: list[PrimaryDiagnosis] | None = None
+        self._secondary_rows: list[SecondaryDiagnosis] | None = None
+        self._report_rows: list[SymptomReportFacts] | None = None
+        self._contact_rows: list[ContactFacts] | None = None
 
     # Shared look-ups -----------------------------------------------------------------------
 
-    def secondaries_by_patient(self) -> dict[int, list[tuple[int, dt.date]]]:
-        if self._secondaries is None:
-            found: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-            rows = SecondaryDiagnosis.objects.filter(patient_id__in=self.ids).values_list(
-                "patient_id", "pk", "diagnosed_on"
+    def primary_rows(self) -> list[PrimaryDiagnosis]:
+        if self._primary_rows is None:
+            self._primary_rows = list(
+                PrimaryDiagnosis.objects.filter(patient_id__in=self.ids).order_by(
+                    "diagnosed_on", "pk"
+                )
             )
-            for patient_id, pk, on in rows:
-                found[patient_id].append((pk, on))
-            self._secondaries = found
-        return self._secondaries
+        return self._primary_rows
 
-    def primaries_by_patient(self) -> dict[int, list[tuple[int, dt.date]]]:
-        if self._primaries is None:
-            found: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-            rows = PrimaryDiagnosis.objects.filter(patient_id__in=self.ids).values_list(
-                "patient_id", "pk", "diagnosed_on"
+    def secondary_rows(self) -> list[SecondaryDiagnosis]:
+        if self._secondary_rows is None:
+            self._secondary_rows = list(
+                SecondaryDiagnosis.objects.filter(patient_id__in=self.ids)
+                .prefetch_related("sites")
+                .order_by("diagnosed_on", "pk")
             )
-            for patient_id, pk, on in rows:
-                found[patient_id].append((pk, on))
-            self._primaries = found
-        return self._primaries
+        return self._secondary_rows
+
+    @functools.cached_property
+    def secondaries_by_patient(self) -> dict[int, list[tuple[int, dt.date]]]:
+        found: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+        for s in self.secondary_rows():
+            found[s.patient_id].append((s.pk, s.diagnosed_on))
+        return found
+
+    @functools.cached_property
+    def primaries_by_patient(self) -> dict[int, list[tuple[int, dt.date]]]:
+        found: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+        for p in self.primary_rows():
+            found[p.patient_id].append((p.pk, p.diagnosed_on))
+        return found
 
     def _first_primary(self, patient_id: int) -> int | None:
-        rows = self.primaries_by_patient().get(patient_id, [])
+        rows = self.primaries_by_patient.get(patient_id, [])
         return min(rows, key=lambda d: (d[1], d[0]))[0] if rows else None
 
     def _secondary_ref(self, patient_id: int, day: dt.date) -> str:
-        pk = _diagnosis_on(self.secondaries_by_patient().get(patient_id, []), day)
+        pk = _diagnosis_on(self.secondaries_by_patient.get(patient_id, []), day)
         return f"Condition/secondary-{pk}" if pk is not None else ""
 
     # Registry ------------------------------------------------------------------------------
@@ -171,9 +184,7 @@ class Export:
 
     def conditions(self) -> list[Resource]:
         out = []
-        for p in PrimaryDiagnosis.objects.filter(patient_id__in=self.ids).order_by(
-            "diagnosed_on", "pk"
-        ):
+        for p in self.primary_rows():
             out.append(
                 clinical.primary_condition(
                     PrimaryFacts(
@@ -186,12 +197,7 @@ class Export:
                     )
                 )
             )
-        secondaries = (
-            SecondaryDiagnosis.objects.filter(patient_id__in=self.ids)
-            .prefetch_related("sites")
-            .order_by("diagnosed_on", "pk")
-        )
-        for s in secondaries:
+        for s in self.secondary_rows():
             out.append(
                 clinical.secondary_condition(
                     SecondaryFacts(
@@ -231,16 +237,15 @@ class Export:
             )
         ]
         summaries: list[MarkerFacts] = []
-        for p in PrimaryDiagnosis.objects.filter(patient_id__in=self.ids).order_by("pk"):
+        for p in self.primary_rows():
             summaries.extend(
                 self._summary(
                     "primary", p.pk, p.patient_id, p.diagnosed_on, Specimen.PRIMARY, p, "primary"
                 )
             )
-        for s in SecondaryDiagnosis.objects.filter(
-            patient_id__in=self.ids, receptors_assessed_on__isnull=False
-        ).order_by("pk"):
-            assert s.receptors_assessed_on is not None  # noqa: S101  # filtered above
+        for s in self.secondary_rows():
+            if s.receptors_assessed_on is None:
+                continue
             summaries.extend(
                 self._summary(
                     "secondary",
@@ -420,6 +425,7 @@ class Export:
                         key_worker=person(a.key_worker) if a else None,
                         key_worker_since=a.started_at if a else None,
                         covers=tuple(covers.get(a.key_worker_id, [])) if a else (),
+                        person_died=p.died_on is not None,
                     ),
                     today=self.today,
                 )
@@ -467,13 +473,18 @@ class Export:
         ]
 
     def _reports(self, *, clocked_only: bool) -> list[SymptomReportFacts]:
-        rows = SymptomReport.objects.filter(patient_id__in=self.ids)
+        """Read once for both the Tasks and the QuestionnaireResponses they make."""
+        if self._report_rows is None:
+            rows = (
+                SymptomReport.objects.filter(patient_id__in=self.ids)
+                .defer("context", "reasons", "monitoring_alerts", "fingerprint", "idempotency_key")
+                .select_related("team", "submitted_by", "acknowledged_by")
+                .order_by("reported_at", "pk")
+            )
+            self._report_rows = [report_facts(r) for r in rows]
         if clocked_only:
-            rows = rows.filter(respond_within_minutes__isnull=False)
-        rows = rows.select_related("team", "submitted_by", "acknowledged_by").order_by(
-            "reported_at", "pk"
-        )
-        return [report_facts(r) for r in rows]
+            return [r for r in self._report_rows if r.respond_within_minutes is not None]
+        return self._report_rows
 
     def tasks(self) -> list[Resource]:
         out = [care.report_task(r) for r in self._reports(clocked_only=True)]
@@ -557,12 +568,15 @@ class Export:
         return out
 
     def _contacts(self) -> list[ContactFacts]:
+        """Read once for both the Encounters and the Communications they make."""
+        if self._contact_rows is not None:
+            return self._contact_rows
         rows = (
             Contact.objects.filter(patient_id__in=self.ids)
             .select_related("recorded_by")
             .order_by("on", "pk")
         )
-        return [
+        self._contact_rows = [
             ContactFacts(
                 pk=c.pk,
                 patient=c.patient_id,
@@ -575,6 +589,7 @@ class Export:
             )
             for c in rows
         ]
+        return self._contact_rows
 
     def encounters(self) -> list[Resource]:
         out = [

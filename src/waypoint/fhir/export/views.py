@@ -144,7 +144,7 @@ def read(
     request: HttpRequest, resource_type: str, resource_id: str, *, actor: User
 ) -> HttpResponse:
     _known_type(resource_type)
-    search.check_format(request.GET)
+    search.parse_plain(request.GET, lenient=_lenient(request))
     if resource_type == "Questionnaire":
         return fhir_response(services.questionnaire_read(resource_id=resource_id))
     resource = services.fhir_read(
@@ -161,7 +161,7 @@ def read(
 def everything(request: HttpRequest, resource_id: str, *, actor: User) -> HttpResponse:
     """Not paged: one person's whole record is a few hundred resources at most, and a receiving
     system wants it whole. Only ``_format`` is accepted."""
-    query = search.parse_everything(request.GET, lenient=_lenient(request))
+    query = search.parse_plain(request.GET, lenient=_lenient(request))
     if not resource_id.isdigit():
         raise NotFound()
     found = services.fhir_everything(
@@ -181,3 +181,13 @@ def everything(request: HttpRequest, resource_id: str, *, actor: User) -> HttpRe
         outcome=_ignored_outcome(query),
     )
     return fhir_response(bundle)
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /fhir: an OperationOutcome rather than the site's HTML 404."""
+    return outcome_response(
+        404,
+        Issue(
+            "error", "not-found", "No such FHIR endpoint; see /fhir/metadata for what is served."
+        ),
+    )

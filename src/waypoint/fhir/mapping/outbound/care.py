@@ -80,7 +80,8 @@ def care_team(c: CareTeamFacts, *, today: dt.date) -> Resource:
             "resourceType": "CareTeam",
             "id": f"careteam-{c.patient}",
             "meta": meta(),
-            "status": "active",
+            # After a death the assignment has ended and the team no longer acts for the person.
+            "status": "inactive" if c.person_died else "active",
             "name": f"{c.team_name}: named key worker",
             "subject": patient_ref(c.patient),
             "participant": participants,

@@ -153,6 +153,7 @@ class CareTeamFacts:
     key_worker: PersonRef | None
     key_worker_since: dt.datetime | None
     covers: tuple[CoverFacts, ...]  # current and planned cover for the key worker
+    person_died: bool = False
 
 
 @dataclass(frozen=True)
