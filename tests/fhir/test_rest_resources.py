@@ -145,3 +145,33 @@ def test_a_due_needs_assessment_is_a_task(world) -> None:  # type: ignore[no-unt
     assert task["id"] == f"hna-due-{world.patient.pk}"
     assert task["restriction"]["period"]["start"] == "2026-10-01"
     assert task["priority"] == "urgent"  # overdue: more than 31 days since the diagnosis
+
+
+MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+EXPECTED_PROFILE = {
+    "Patient": MCODE + "mcode-cancer-patient",
+    "primary": MCODE + "mcode-primary-cancer-condition",
+    "secondary": MCODE + "mcode-secondary-cancer-condition",
+    "MedicationRequest": MCODE + "mcode-cancer-related-medication-request",
+    "progression": MCODE + "mcode-cancer-disease-status",
+    "response": MCODE + "mcode-cancer-disease-status",
+    "receptor": MCODE + "mcode-tumor-marker-test",
+}
+
+
+def test_every_resource_claims_its_mcode_profile_and_the_mapping_version(everything) -> None:  # type: ignore[no-untyped-def]
+    for key, resource in by_id(everything).items():
+        resource_type, resource_id = key.split("/")
+        kind = resource_id.split("-")[0]
+        if resource_type == "Observation" and kind in ("primary", "secondary"):
+            kind = "receptor"  # a diagnosis's receptor status is a tumour-marker test too
+        wanted = EXPECTED_PROFILE.get(resource_type) or (
+            EXPECTED_PROFILE.get(kind) if resource_type in ("Condition", "Observation") else None
+        )
+        assert resource["meta"].get("profile", []) == ([wanted] if wanted else []), key
+        assert resource["meta"]["tag"] == [
+            {
+                "system": "https://waypoint.example/fhir/CodeSystem/mapping-version",
+                "code": "waypoint-fhir-outbound-1",
+            }
+        ], key

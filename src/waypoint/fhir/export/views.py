@@ -44,9 +44,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
         return response
     try:
         search.check_format(request.GET)
-    except WaypointError as exc:
+    except WaypointError as exc:  # metadata is served without fhir_view, which would map it
         return outcome_response(
-            406, Issue("error", "not-supported", exc.fields.get("_format", exc.message))
+            exc.status_code, Issue("error", "not-supported", exc.fields.get("_format", exc.message))
         )
     statement = capability_statement(
         base=fhir_base(request), software_version=_software_version(), published=PUBLISHED
@@ -58,7 +58,7 @@ def _known_type(resource_type: str) -> None:
     if resource_type not in SEARCH_PARAMS:
         raise NotFound(
             f"Waypoint does not serve {resource_type[:40]} resources.",
-            fields={"type": f"Not served here; see {'/fhir/metadata'} for what is."},
+            fields={"type": "Not served here; /fhir/metadata lists what is."},
         )
 
 
