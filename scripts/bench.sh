@@ -6,6 +6,8 @@
 # draining a backlog of escalations and messages (bench/triage_worker.py).
 #   PATIENTS=60000 REQUESTS=300 CONCURRENCY="1 4" WORKERS=2 scripts/bench.sh
 #   TRIAGE_REQUESTS=300 TRIAGE_CONCURRENCY=20 TRIAGE_BACKLOG=10000 TRIAGE_WORKERS=2 scripts/bench.sh
+# Last, the FHIR export: Patient/$everything for people given full histories (bench/fhir_export.py).
+#   FHIR_REQUESTS=300 FHIR_CONCURRENCY="1 4" FHIR_PEOPLE=20 scripts/bench.sh
 # Whatever happens, gunicorn and PostgreSQL are stopped and their directory deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,9 @@ TRIAGE_REQUESTS="${TRIAGE_REQUESTS:-$REQUESTS}"
 TRIAGE_CONCURRENCY="${TRIAGE_CONCURRENCY:-20}"
 TRIAGE_BACKLOG="${TRIAGE_BACKLOG:-10000}"
 TRIAGE_WORKERS="${TRIAGE_WORKERS:-2}"
+FHIR_REQUESTS="${FHIR_REQUESTS:-$REQUESTS}"
+FHIR_CONCURRENCY="${FHIR_CONCURRENCY:-1 4}"
+FHIR_PEOPLE="${FHIR_PEOPLE:-20}"
 PY="$repo/.venv/bin/python"
 
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || {
@@ -159,3 +164,17 @@ unset WAYPOINT_BENCH_TOKEN
 # (bench/fhir_import.py; FHIR_PATIENTS bundles of 15 resources, FHIR_REIMPORT of them again).
 "$PY" bench/fhir_import.py --patients "${FHIR_PATIENTS:-2000}" --reimport "${FHIR_REIMPORT:-200}" \
   "${meta[@]}"
+
+# The FHIR export, against the same server: seeds full histories through the services (in this
+# script's environment, like the worker), then times Patient/$everything with a fresh token.
+WAYPOINT_BENCH_TOKEN=$("$PY" manage.py create_api_token keyworker --label fhir-benchmark | tail -n 1)
+export WAYPOINT_BENCH_TOKEN
+case "$WAYPOINT_BENCH_TOKEN" in
+  wp_*) ;;
+  *) echo "manage.py create_api_token printed no token" >&2; exit 1 ;;
+esac
+# shellcheck disable=SC2086  # FHIR_CONCURRENCY is a list of numbers
+"$PY" bench/fhir_export.py --base-url "http://127.0.0.1:$port" --requests "$FHIR_REQUESTS" \
+  --warmup "$WARMUP" --people "$FHIR_PEOPLE" --concurrency $FHIR_CONCURRENCY \
+  --server-pid "$gunicorn_pid" --postgres-pid "$postgres_pid" "${meta[@]}"
+unset WAYPOINT_BENCH_TOKEN

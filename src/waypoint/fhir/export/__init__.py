@@ -1,0 +1,1 @@
+"""Waypoint → hospital systems: FHIR R4 read, search and Patient/$everything."""
