@@ -345,13 +345,17 @@ class _Writer:
             self.keep(entry, patient, ImportOutcome.KEPT, what)
             return False
 
+        # Diagnoses, results and treatment first, then any death: the registry refuses a new
+        # diagnosis for someone recorded as dead, and a death always comes last in a history.
+        self._clinical(person, patient, fresh)
         if existing is not None:
             seen = state(pin.entry)
             if seen == "unchanged":
                 fresh(pin.entry, "Patient")
             else:
                 self._update_existing(pin, patient, previously_imported=seen == "changed")
-        self._clinical(person, patient, fresh)
+        elif pin.died_on is not None:
+            self._record_death(pin, patient)
 
     def _register(self, pin: PatientIn) -> Patient | None:
         team_id = self.team(pin.entry)
@@ -373,20 +377,23 @@ class _Writer:
                 identifiers=[IdentifierInput(s, v) for s, v in pin.identifiers],
                 reason="Imported from FHIR",
             )
-            if pin.died_on is not None:
-                if self.actor is None:
-                    Patient.objects.filter(pk=patient.pk).update(died_on=pin.died_on)
-                    patient.died_on = pin.died_on
-                else:
-                    patient = patient_update(
-                        actor=self.actor, patient=patient, changes={"died_on": pin.died_on}
-                    )
         except WaypointError as exc:
             self.fail(pin.entry, exc, "registering the person")
             return None
         self.keep(pin.entry, patient, ImportOutcome.CREATED, "Patient", patient.pk)
         self.registered.add(patient.pk)
         return patient
+
+    def _record_death(self, pin: PatientIn, patient: Patient) -> None:
+        assert pin.died_on is not None  # noqa: S101  # the caller checks
+        if self.actor is None:
+            Patient.objects.filter(pk=patient.pk).update(died_on=pin.died_on)
+            patient.died_on = pin.died_on
+            return
+        try:
+            patient_update(actor=self.actor, patient=patient, changes={"died_on": pin.died_on})
+        except WaypointError as exc:
+            self.fail(pin.entry, exc, "recording the death")
 
     def _update_existing(
         self, pin: PatientIn, patient: Patient, *, previously_imported: bool
@@ -641,6 +648,7 @@ class _Writer:
                     m.ended_on,
                     m.status in ("completed", "stopped"),
                     m.curative,
+                    m.stop_reason,
                 )
                 for m in usable
             ],

@@ -14,6 +14,7 @@ from waypoint.fhir.mapping.rules import (
     group_lines,
     presentation_for,
     specimen_for,
+    stop_reason_from,
 )
 
 D = dt.date
@@ -156,3 +157,60 @@ def test_an_existing_active_line_is_continued_by_its_own_drugs() -> None:
         [ev(1, "paclitaxel", D(2020, 3, 1))], existing=existing, progression_dates=[], config=CONFIG
     )
     assert [(ln.line_id, ln.dose_dates) for ln in lines] == [(7, (D(2020, 3, 1),))]
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "stopped_on"),
+    [
+        (D(2026, 11, 10), D(2026, 11, 10)),  # its own end date, before the next line
+        (D(2026, 11, 12), D(2026, 11, 12)),  # the same day the next starts
+        (D(2026, 11, 20), D(2026, 11, 12)),  # an end after the next start: the next start
+        (None, D(2026, 11, 12)),  # no end recorded: the next start
+    ],
+)
+def test_a_line_ends_on_its_recorded_end_at_the_latest_when_the_next_starts(
+    ended_on: dt.date | None, stopped_on: dt.date
+) -> None:
+    lines = group_lines(
+        [
+            DoseEvent(1, ("ribociclib", "letrozole"), D(2026, 10, 5), ended_on, True, False),
+            DoseEvent(2, ("capecitabine",), D(2026, 11, 12), None, False, False),
+        ],
+        existing=None,
+        progression_dates=[],
+        config=CONFIG,
+    )
+    assert lines[0].stopped_on == stopped_on
+
+
+def test_a_stop_reason_the_resource_gives_wins_over_inference() -> None:
+    lines = group_lines(
+        [
+            DoseEvent(1, ("paclitaxel",), D(2026, 1, 5), D(2026, 3, 1), True, False, "toxicity"),
+            DoseEvent(2, ("capecitabine",), D(2026, 3, 20), None, False, False),
+        ],
+        existing=None,
+        progression_dates=[D(2026, 3, 10)],
+        config=CONFIG,
+    )
+    assert (lines[0].stop_reason, lines[0].stop_reason_inferred) == ("toxicity", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Progression", "progression"),
+        ("Disease progressed", "progression"),
+        ("Toxicity", "toxicity"),
+        ("Stopped for side effects", "toxicity"),
+        ("Completed", "completed"),
+        ("Patient's choice", "choice"),
+        ("Declined further treatment", "choice"),
+        ("Death", "death"),
+        ("", ""),
+        ("Other", ""),
+        ("Progression and toxicity", ""),  # two reasons: say neither rather than guess
+    ],
+)
+def test_stop_reasons_are_read_only_from_clear_words(text: str, reason: str) -> None:
+    assert stop_reason_from(text) == reason

@@ -106,6 +106,7 @@ class DoseEvent:
     ended_on: dt.date | None
     finished: bool  # status completed or stopped
     curative: bool
+    stop_reason: str = ""  # said by the resource (statusReason), else inferred
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,17 @@ def group_lines(
         reason = ""
         inferred = False
         notes: list[str] = []
+        said = next((e.stop_reason for e in reversed(draft.events) if e.stop_reason), "")
+        ends = [e.ended_on for e in draft.events if e.ended_on is not None]
+        ended_on = max(ends) if ends and len(ends) == len(draft.events) else None
         if i + 1 < len(drafts):
-            stopped_on = drafts[i + 1].started_on
-            if any(draft.started_on < p <= stopped_on for p in progression_dates):
+            # A line ends on its recorded end date, or at the latest when the next one starts.
+            next_start = drafts[i + 1].started_on
+            stopped_on = min(ended_on, next_start) if ended_on else next_start
+            if said:
+                reason = said
+                notes.append(f"stopped: {said}, as the medication resource says")
+            elif any(draft.started_on < p <= next_start for p in progression_dates):
                 reason = "progression"
                 notes.append("stopped for progression: a worsened disease status before the next")
             else:
@@ -179,8 +188,12 @@ def group_lines(
                 notes.append("the next line started; the data does not say why this one stopped")
         elif draft.events and all(e.finished for e in draft.events):
             stopped_on = max(max(e.ended_on or e.on for e in draft.events), draft.started_on)
-            reason, inferred = "completed", True
-            notes.append("every medication of the line is completed or stopped")
+            if said:
+                reason = said
+                notes.append(f"stopped: {said}, as the medication resource says")
+            else:
+                reason, inferred = "completed", True
+                notes.append("every medication of the line is completed or stopped")
         names = sorted(draft.drugs)
         lines.append(
             PlannedLine(
@@ -206,3 +219,26 @@ class _Draft:
     drugs: set[str]
     started_on: dt.date
     events: list[DoseEvent]
+
+
+# statusReason words → Waypoint's reasons a line stopped (treatment.models.StopReason). Waypoint's
+# own export sends the reason's label as text; other systems send free text or local codes, so
+# only clear words count and anything else is left to the inference above.
+_STOP_WORDS: tuple[tuple[str, str], ...] = (
+    ("progress", "progression"),
+    ("toxicit", "toxicity"),
+    ("side effect", "toxicity"),
+    ("adverse", "toxicity"),
+    ("complet", "completed"),
+    ("choice", "choice"),
+    ("declin", "choice"),
+    ("death", "death"),
+    ("died", "death"),
+)
+
+
+def stop_reason_from(text: str) -> str:
+    """The StopReason a statusReason's text names, or "" when it names none clearly."""
+    words = text.lower()
+    found = {reason for word, reason in _STOP_WORDS if word in words}
+    return found.pop() if len(found) == 1 else ""

@@ -3,6 +3,9 @@ therapy, which the import groups into lines."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from waypoint.fhir.mapping import codes, drugs
 from waypoint.fhir.mapping.inbound.common import (
     _codings,
@@ -14,6 +17,7 @@ from waypoint.fhir.mapping.inbound.common import (
 )
 from waypoint.fhir.mapping.inbound.records import NOT_HAPPENED, EntryRef, MedicationIn
 from waypoint.fhir.mapping.issues import error
+from waypoint.fhir.mapping.rules import stop_reason_from
 
 
 def _medication(work: _Work, entry: EntryRef) -> None:
@@ -64,8 +68,14 @@ def _medication(work: _Work, entry: EntryRef) -> None:
     period = r.get("effectivePeriod") or {}
     if rt == "MedicationRequest":
         validity = (r.get("dispenseRequest") or {}).get("validityPeriod") or {}
-        start = fhir_date(r.get("authoredOn")) or fhir_date(validity.get("start"))
-        end = None
+        bounds = _bounds_period(r)
+        start = (
+            fhir_date(r.get("authoredOn"))
+            or fhir_date(bounds.get("start"))
+            or fhir_date(validity.get("start"))
+        )
+        # The dosage's bounds give when the regimen ended (Waypoint's own export says so there).
+        end = fhir_date(bounds.get("end"))
     else:
         start = (
             fhir_date(r.get("effectiveDateTime"))
@@ -85,5 +95,26 @@ def _medication(work: _Work, entry: EntryRef) -> None:
     curative = "373808002" in _extension_codes(r, codes.TREATMENT_INTENT_EXTENSIONS)
     kind = drugs.line_kind(names)
     work.medications[patient].append(
-        MedicationIn(entry, tuple(names), kind, start, end, status, curative)
+        MedicationIn(
+            entry,
+            tuple(names),
+            kind,
+            start,
+            end,
+            status,
+            curative,
+            stop_reason_from(_text(r.get("statusReason"))) if status == "stopped" else "",
+        )
     )
+
+
+def _bounds_period(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """The first ``dosageInstruction[].timing.repeat.boundsPeriod`` that has one."""
+    dosages = resource.get("dosageInstruction")
+    for dosage in dosages if isinstance(dosages, list) else []:
+        timing = dosage.get("timing") if isinstance(dosage, dict) else None
+        repeat = timing.get("repeat") if isinstance(timing, dict) else None
+        bounds = repeat.get("boundsPeriod") if isinstance(repeat, dict) else None
+        if isinstance(bounds, dict):
+            return bounds
+    return {}

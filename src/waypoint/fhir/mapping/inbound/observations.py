@@ -62,7 +62,8 @@ def _answer(r: Mapping[str, Any], marker: str, loinc: list[str]) -> tuple[str | 
     note = ""
     if marker == "her2":
         score = re.search(r"(?<![0-9])([0-3])\s*\+|ihc\s*([0])\b|^([0])$", text)
-        if "her2-low" in text or "her2 low" in text or text == "low":
+        # "Low (IHC 1+ or 2+ with negative ISH)" is Waypoint's own label for HER2-low.
+        if "her2-low" in text or "her2 low" in text or re.match(r"low\b", text):
             from_value = "low"
         elif score and any(c in codes.HER2_IHC_LOINC for c in loinc):
             digit = next(g for g in score.groups() if g is not None)

@@ -186,6 +186,7 @@ class MedicationIn:
     ended_on: dt.date | None
     status: str
     curative: bool
+    stop_reason: str = ""  # a Waypoint StopReason read from statusReason, when it says
 
 
 @dataclass(frozen=True)
