@@ -129,3 +129,17 @@ def test_the_dashboard_page_can_show_one_organisation(world, client):
     assert page.status_code == 200
     assert f"Care standards: {world.organisation.name}" in page.content.decode()
     assert client.get("/standards/?organisation=nope").status_code == 404
+
+
+def test_every_dashboard_view_and_export_is_recorded_as_an_aggregate_read(world, client, api_as):
+    standards_snapshot(as_of=timezone.localdate())
+    client.force_login(world.manager)
+    client.get("/standards/")
+    client.get("/standards/export.csv")
+    api_as(world.manager).get("/standards/dashboard")
+    actions = list(
+        AuditEvent.objects.filter(object_type="standards_dashboard")
+        .order_by("id")
+        .values_list("action", "patient_id")
+    )
+    assert actions == [("aggregate", None), ("export", None), ("aggregate", None)]

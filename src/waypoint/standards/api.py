@@ -119,9 +119,10 @@ def standards_dashboard(
 ) -> DashboardOut:
     if not 1 <= months <= 24:
         raise ValidationFailed("Choose 1 to 24 months.", fields={"months": "1 to 24"})
-    scope = dashboard.scope_for(acting_user(request), team=team, organisation=organisation)
+    actor = acting_user(request)
+    scope = dashboard.scope_for(actor, team=team, organisation=organisation)
     since = timezone.localdate() - dt.timedelta(days=31 * months)
-    days, rows = dashboard.dashboard(scope.team_ids, since=since)
+    days, rows = dashboard.dashboard_open(actor, scope, since=since)
     return DashboardOut(
         scope=scope.label,
         team_ids=scope.team_ids,

@@ -7,12 +7,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
-from waypoint.audit.services import audit_record_many
+from waypoint.audit.services import audit_record, audit_record_many
 from waypoint.careteam.models import Team
 from waypoint.careteam.selectors import teams_for_aggregates
 from waypoint.core.errors import NotFound
@@ -143,6 +144,23 @@ def dashboard(team_ids: list[int], *, since: dt.date) -> tuple[list[dt.date], li
         for code, _ in RULES
     ]
     return days, rows
+
+
+@transaction.atomic
+def dashboard_open(
+    actor: User, scope: Scope, *, since: dt.date, export: bool = False
+) -> tuple[list[dt.date], list[Row]]:
+    """The dashboard's figures for the viewer's scope, with the aggregate view (or export)
+    recorded in the audit trail: no person is named, but the registry was read."""
+    figures = dashboard(scope.team_ids, since=since)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT if export else AuditAction.AGGREGATE,
+        patient=None,
+        object_type="standards_dashboard",
+        detail=f"{scope.label} (teams {','.join(map(str, scope.team_ids))}); since {since}",
+    )
+    return figures
 
 
 def not_met(actor: User, *, team_id: int, code: str) -> list[tuple[Patient, StandardSnapshot]]:
