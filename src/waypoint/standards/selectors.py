@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from waypoint.assessments.models import AssessmentStatus, CarePlanRevision, NeedsAssessment
@@ -64,18 +64,20 @@ def facts_for(patients: Iterable[int] | QuerySet[Patient], *, today: dt.date) ->
     for kw_row in (
         KeyWorkerAssignment.objects.filter(patient_id__in=ids_filter)
         .values("patient_id")
-        .annotate(first=Min("started_at"))
+        .annotate(first=Min("started_at"), current=Count("id", filter=Q(ended_at__isnull=True)))
     ):
-        data[kw_row["patient_id"]]["first_key_worker_on"] = _local(kw_row["first"])
-    for pk in KeyWorkerAssignment.objects.filter(
-        patient_id__in=ids_filter, ended_at__isnull=True
-    ).values_list("patient_id", flat=True):
-        data[pk]["has_key_worker"] = True
-    for pk, on in Contact.objects.filter(
-        patient_id__in=ids_filter, key_worker_introduced=True
-    ).values_list("patient_id", "on"):
-        first = data[pk].get("key_worker_told_on")
-        data[pk]["key_worker_told_on"] = on if first is None else min(first, on)
+        d = data[kw_row["patient_id"]]
+        d["first_key_worker_on"] = _local(kw_row["first"])
+        d["has_key_worker"] = kw_row["current"] > 0
+    for contact_row in (
+        Contact.objects.filter(patient_id__in=ids_filter)
+        .values("patient_id")
+        .annotate(last=Max("on"), told=Min("on", filter=Q(key_worker_introduced=True)))
+    ):
+        d = data[contact_row["patient_id"]]
+        d["last_contact_on"] = contact_row["last"]
+        if contact_row["told"] is not None:
+            d["key_worker_told_on"] = contact_row["told"]
     for model, key in (
         (MdtDiscussion, "mdt_dates"),
         (ProgressionEvent, "progression_dates"),
@@ -157,13 +159,6 @@ def facts_for(patients: Iterable[int] | QuerySet[Patient], *, today: dt.date) ->
         .annotate(last=Max("reported_at"))
     ):
         data[report_row["patient_id"]]["last_report_on"] = _local(report_row["last"])
-    contacts = (
-        Contact.objects.filter(patient_id__in=ids_filter)
-        .values("patient_id")
-        .annotate(last=Max("on"))
-    )
-    for contact_row in contacts:
-        data[contact_row["patient_id"]]["last_contact_on"] = contact_row["last"]
     for call_row in (
         HelplineCall.objects.filter(patient_id__in=ids_filter)
         .values("patient_id")
