@@ -19,9 +19,18 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from waypoint.accounts.models import Role, User
-from waypoint.careteam.models import Cover, KeyWorkerAssignment, Team, TeamMembership
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.careteam.models import (
+    Cover,
+    KeyWorkerAssignment,
+    Organisation,
+    Team,
+    TeamMembership,
+)
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
+from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.registry.models import Patient
+from waypoint.registry.policies import team_ids_for
 from waypoint.registry.selectors import living_with_secondary
 
 
@@ -263,6 +272,76 @@ def teams_for_aggregates(actor: User) -> QuerySet[Team]:
 def teams_for_manager(actor: User) -> QuerySet[Team]:
     org_ids = Team.objects.filter(memberships__user=actor).values("organisation_id")
     return Team.objects.filter(organisation_id__in=org_ids)
+
+
+def viewable_teams(actor: User) -> QuerySet[Team]:
+    """Teams whose figures the actor may see: in aggregate (managers, admins), or their own
+    teams (clinicians). Anyone else, none."""
+    if has_permission(actor, Permission.VIEW_AGGREGATES):
+        return teams_for_aggregates(actor).order_by("name")
+    if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+        return Team.objects.filter(id__in=team_ids_for(actor)).order_by("name")
+    return Team.objects.none()
+
+
+@dataclass(frozen=True)
+class AggregateScope:
+    """The teams a dashboard, report or survey result counts: one team, one organisation's
+    teams, or every team the viewer may see; and whether the viewer sees exact counts."""
+
+    teams: tuple[Team, ...]  # every team the viewer may choose
+    organisations: tuple[Organisation, ...]  # theirs, by name
+    chosen: tuple[Team, ...]
+    label: str
+    team_id: int | None
+    organisation_id: int | None
+    exact: bool  # a clinician of their own teams; aggregate-only viewers get small numbers hidden
+
+    @property
+    def team_ids(self) -> list[int]:
+        return [t.pk for t in self.chosen]
+
+
+def aggregate_scope_for(
+    actor: User, *, team_id: int | None = None, organisation_id: int | None = None
+) -> AggregateScope:
+    """The viewer's choice of scope. Nothing to see, or a team or organisation outside what
+    they may see, is 404; a team of another of their organisations than the one chosen is a
+    validation error."""
+    teams = tuple(viewable_teams(actor).select_related("organisation"))
+    if not teams:
+        raise NotFound()
+    organisations = tuple(
+        sorted({t.organisation_id: t.organisation for t in teams}.values(), key=lambda o: o.name)
+    )
+    chosen, label = teams, "All teams you may see"
+    if organisation_id is not None:
+        chosen = tuple(t for t in teams if t.organisation_id == organisation_id)
+        if not chosen:
+            raise NotFound()
+        label = chosen[0].organisation.name
+    if team_id is not None:
+        team = next((t for t in chosen if t.pk == team_id), None)
+        if team is None:
+            if any(t.pk == team_id for t in teams):
+                raise ValidationFailed(
+                    "That team is not part of the organisation chosen.",
+                    fields={"team": "choose a team of the organisation, or all its teams"},
+                )
+            raise NotFound()
+        chosen, label = (team,), team.name
+    exact = has_permission(actor, Permission.VIEW_TEAM_PATIENTS) and not has_permission(
+        actor, Permission.VIEW_AGGREGATES
+    )
+    return AggregateScope(
+        teams=teams,
+        organisations=organisations,
+        chosen=chosen,
+        label=label,
+        team_id=team_id,
+        organisation_id=organisation_id,
+        exact=exact,
+    )
 
 
 def covers_for_actor(actor: User, *, day: dt.date) -> QuerySet[Cover]:

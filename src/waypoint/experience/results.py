@@ -16,11 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record, audit_record_many
-from waypoint.careteam.models import Organisation, Team
-from waypoint.core.errors import NotFound, ValidationFailed
+from waypoint.careteam.selectors import AggregateScope, aggregate_scope_for
+from waypoint.core.errors import ValidationFailed
 from waypoint.experience.rules.disclosure import count_text, is_small, percent_text
 from waypoint.experience.selectors import (
     Comment,
@@ -29,7 +28,6 @@ from waypoint.experience.selectors import (
     comments_for,
     experience_summary,
 )
-from waypoint.standards.dashboard import viewable_teams
 
 MAX_MONTHS = 36
 RESULTS_OBJECT = "experience_results"
@@ -43,52 +41,18 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), today
 
 
-@dataclass(frozen=True)
-class Scope:
-    teams: tuple[Team, ...]  # every team the viewer may see, for the choice of scope
-    organisations: tuple[Organisation, ...]
-    team_ids: list[int]
-    label: str
-    team_id: int | None
-    organisation_id: int | None
-    exact: bool  # a clinician seeing their own teams: exact counts and comments
-
-
 def results_scope(
     actor: User, *, team_id: int | None = None, organisation_id: int | None = None
-) -> Scope:
-    teams = tuple(viewable_teams(actor).select_related("organisation"))
-    if not teams:
-        raise NotFound()
-    organisations = tuple({t.organisation_id: t.organisation for t in teams}.values())
-    exact = has_permission(actor, Permission.VIEW_TEAM_PATIENTS) and not has_permission(
-        actor, Permission.VIEW_AGGREGATES
-    )
-    chosen: list[Team]
-    if team_id is not None:
-        chosen = [t for t in teams if t.pk == team_id]
-        label = chosen[0].name if chosen else ""
-    elif organisation_id is not None:
-        chosen = [t for t in teams if t.organisation_id == organisation_id]
-        label = chosen[0].organisation.name if chosen else ""
-    else:
-        chosen, label = list(teams), "All teams you may see"
-    if not chosen:
-        raise NotFound()
-    return Scope(
-        teams=teams,
-        organisations=organisations,
-        team_ids=[t.pk for t in chosen],
-        label=label,
-        team_id=team_id,
-        organisation_id=organisation_id if team_id is None else None,
-        exact=exact,
+) -> AggregateScope:
+    """A team chosen wins over an organisation chosen."""
+    return aggregate_scope_for(
+        actor, team_id=team_id, organisation_id=organisation_id if team_id is None else None
     )
 
 
 @dataclass(frozen=True)
 class Results:
-    scope: Scope
+    scope: AggregateScope
     summary: ExperienceSummary
     comments: list[Comment]
     threshold: int | None  # counts below it are suppressed; None shows exact counts

@@ -11,14 +11,13 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 
 from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam.models import Organisation, Team
-from waypoint.core.errors import NotFound, ValidationFailed
+from waypoint.careteam.selectors import aggregate_scope_for
+from waypoint.core.errors import ValidationFailed
 from waypoint.registry.models import MetastaticSiteCode, Patient, Presentation
 from waypoint.registry.rules.subtype import REPORT_SUBTYPE_LABELS
 from waypoint.reports import expressions
 from waypoint.reports.rules.figures import AGE_BANDS
-from waypoint.standards.dashboard import viewable_teams
 
 MAX_PERIOD_DAYS = 10 * 366
 
@@ -56,30 +55,7 @@ def report_scope_for(
 ) -> Scope:
     """The viewer's choice of one team, one organisation or all they may see (the standards
     dashboard's scoping). Nothing to see, or a team or organisation outside it, is 404."""
-    teams = tuple(viewable_teams(actor).select_related("organisation"))
-    if not teams:
-        raise NotFound()
-    organisations = tuple(
-        sorted({t.organisation_id: t.organisation for t in teams}.values(), key=lambda o: o.name)
-    )
-    chosen = teams
-    label = "All teams you may see"
-    if organisation_id is not None:
-        chosen = tuple(t for t in teams if t.organisation_id == organisation_id)
-        if not chosen:
-            raise NotFound()
-        label = chosen[0].organisation.name
-    if team_id is not None:
-        team = next((t for t in chosen if t.pk == team_id), None)
-        if team is None:
-            if any(t.pk == team_id for t in teams):
-                raise ValidationFailed(
-                    "That team is not part of the organisation chosen.",
-                    fields={"team": "choose a team of the organisation, or all its teams"},
-                )
-            raise NotFound()
-        chosen = (team,)
-        label = team.name
+    choice = aggregate_scope_for(actor, team_id=team_id, organisation_id=organisation_id)
     until = until or today
     since = since or default_since(until)
     errors: dict[str, str] = {}
@@ -91,17 +67,14 @@ def report_scope_for(
         errors["since"] = "the period can be at most 10 years"
     if errors:
         raise ValidationFailed("The period is not valid.", fields=errors)
-    exact = has_permission(actor, Permission.VIEW_TEAM_PATIENTS) and not has_permission(
-        actor, Permission.VIEW_AGGREGATES
-    )
     return Scope(
-        team_ids=tuple(t.pk for t in chosen),
-        label=label,
-        exact=exact,
+        team_ids=tuple(choice.team_ids),
+        label=choice.label,
+        exact=choice.exact,
         team_id=team_id,
         organisation_id=organisation_id,
-        teams=teams,
-        organisations=organisations,
+        teams=choice.teams,
+        organisations=choice.organisations,
         since=since,
         until=until,
         today=today,
@@ -258,10 +231,5 @@ def incidence(scope: Scope) -> Population:
 
 def report_choices_for(actor: User) -> tuple[list[Team], list[Organisation]]:
     """The teams and organisations the viewer may choose between; 404 when there are none."""
-    teams = list(viewable_teams(actor).select_related("organisation"))
-    if not teams:
-        raise NotFound()
-    organisations = sorted(
-        {t.organisation_id: t.organisation for t in teams}.values(), key=lambda o: o.name
-    )
-    return teams, organisations
+    scope = aggregate_scope_for(actor)
+    return list(scope.teams), list(scope.organisations)

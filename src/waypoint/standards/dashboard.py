@@ -8,75 +8,29 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record, audit_record_many
-from waypoint.careteam.models import Team
-from waypoint.careteam.selectors import teams_for_aggregates
+from waypoint.careteam.selectors import AggregateScope, aggregate_scope_for
 from waypoint.core.errors import NotFound
 from waypoint.registry.models import Patient
-from waypoint.registry.policies import patients_for_actor, team_ids_for
+from waypoint.registry.policies import patients_for_actor
 from waypoint.standards.models import StandardSnapshot
 from waypoint.standards.rules.standards import RULES, TITLES
 
 
-def viewable_teams(actor: User) -> QuerySet[Team]:
-    if has_permission(actor, Permission.VIEW_AGGREGATES):
-        return teams_for_aggregates(actor).order_by("name")
-    if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
-        return Team.objects.filter(id__in=team_ids_for(actor)).order_by("name")
-    return Team.objects.none()
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which teams a dashboard counts: one team, one organisation's teams, or every team the
-    viewer may see (an installation-wide view for a manager of every organisation)."""
-
-    team_ids: list[int]
-    label: str
-    teams: list[Team]
-    team_id: int | None = None
-    organisation_id: int | None = None
-
-    @property
-    def organisations(self) -> list[tuple[int, str]]:
-        seen: dict[int, str] = {}
-        for t in self.teams:
-            seen.setdefault(t.organisation_id, t.organisation.name)
-        return sorted(seen.items(), key=lambda item: item[1])
-
-
-def scope_for(actor: User, *, team: str = "", organisation: str = "") -> Scope:
-    """The viewer's scope from the ``team`` or ``organisation`` parameter; anything outside what
-    they may see, or not a number, is not found."""
-    teams = list(viewable_teams(actor).select_related("organisation"))
-    if not teams:
-        raise NotFound()
+def scope_for(actor: User, *, team: str = "", organisation: str = "") -> AggregateScope:
+    """The viewer's scope from the ``team`` or ``organisation`` parameter (a team wins); anything
+    outside what they may see, or not a number, is not found."""
     try:
         team_id = int(team) if team else None
-        organisation_id = int(organisation) if organisation else None
+        organisation_id = int(organisation) if organisation and team_id is None else None
     except ValueError as exc:
         raise NotFound() from exc
-    if team_id is not None:
-        chosen = next((t for t in teams if t.pk == team_id), None)
-        if chosen is None:
-            raise NotFound()
-        return Scope([chosen.pk], chosen.name, teams, team_id=chosen.pk)
-    if organisation_id is not None:
-        members = [t for t in teams if t.organisation_id == organisation_id]
-        if not members:
-            raise NotFound()
-        return Scope(
-            [t.pk for t in members],
-            members[0].organisation.name,
-            teams,
-            organisation_id=organisation_id,
-        )
-    return Scope([t.pk for t in teams], "All teams you may see", teams)
+    return aggregate_scope_for(actor, team_id=team_id, organisation_id=organisation_id)
 
 
 @dataclass(frozen=True)
@@ -148,7 +102,7 @@ def dashboard(team_ids: list[int], *, since: dt.date) -> tuple[list[dt.date], li
 
 @transaction.atomic
 def dashboard_open(
-    actor: User, scope: Scope, *, since: dt.date, export: bool = False
+    actor: User, scope: AggregateScope, *, since: dt.date, export: bool = False
 ) -> tuple[list[dt.date], list[Row]]:
     """The dashboard's figures for the viewer's scope, with the aggregate view (or export)
     recorded in the audit trail: no person is named, but the registry was read."""

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
+from waypoint.careteam.selectors import AggregateScope
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
@@ -22,7 +23,7 @@ def months_param(request: HttpRequest) -> int:
         return 6
 
 
-def _scope(request: HttpRequest) -> tuple[dashboard.Scope, int]:
+def _scope(request: HttpRequest) -> tuple[AggregateScope, int]:
     scope = dashboard.scope_for(
         acting_user(request),
         team=request.GET.get("team", ""),
