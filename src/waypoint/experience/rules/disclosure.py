@@ -4,21 +4,22 @@ Counts from 1 to N − 1 could identify someone in a small team, so for viewers 
 in aggregate, and in every CSV (which travels), they are shown as "fewer than N" and any share
 built on them is withheld, the usual primary suppression for published health statistics (as in
 the ONS guidance on disclosure control for tables from administrative sources). The threshold N
-is WAYPOINT_REPORT_SMALL_NUMBER, 5 unless set. Zero is shown: it identifies no one.
+is WAYPOINT_REPORT_SMALL_NUMBER, 5 unless set. Zero is shown: it identifies no one. The rule
+itself is the population reports' (``reports.rules.figures``), so both publish alike.
 """
 
 from __future__ import annotations
 
+from waypoint.reports.rules import figures
+
 
 def is_small(count: int, *, threshold: int) -> bool:
-    return 0 < count < threshold
+    return figures.is_small(count, threshold)
 
 
 def count_text(count: int, *, threshold: int | None) -> str:
     """``threshold`` None: the viewer may see exact figures."""
-    if threshold is not None and is_small(count, threshold=threshold):
-        return f"fewer than {threshold}"
-    return str(count)
+    return str(count) if threshold is None else str(figures.shown(count, threshold))
 
 
 def percent(part: int, whole: int) -> float | None:
