@@ -126,3 +126,33 @@ def test_the_round_trip_keeps_a_death(world: World) -> None:
     report = bundle_import(actor=world.key_worker, bundle=bundle, team_id=world.team_a.pk)
     assert report.written, [i for i in report.issues if i.is_error]
     assert Patient.objects.get(nhs_number=nhs_number).died_on == dt.date(2026, 11, 20)
+
+
+def test_a_death_imported_by_the_system_is_recorded_through_the_registry(world: World) -> None:
+    from waypoint.audit.models import AuditEvent
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": f"{BASE}/Patient/p1",
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "p1",
+                    "identifier": [{"system": "https://hospital.example/mrn", "value": "MRN-77"}],
+                    "name": [{"family": "Seacole", "given": ["Mary"]}],
+                    "gender": "female",
+                    "birthDate": "1950-01-02",
+                    "deceasedDateTime": "2026-11-03",
+                },
+            }
+        ],
+    }
+    report = bundle_import(actor=None, bundle=bundle, team_id=world.team_a.pk)
+    assert report.written, [i for i in report.issues if i.is_error]
+    person = Patient.objects.get(family_name="Seacole")
+    assert person.died_on == dt.date(2026, 11, 3)
+    assert AuditEvent.objects.filter(
+        patient=person, action="update", detail__contains="died_on"
+    ).exists()

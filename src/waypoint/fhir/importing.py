@@ -386,10 +386,6 @@ class _Writer:
 
     def _record_death(self, pin: PatientIn, patient: Patient) -> None:
         assert pin.died_on is not None  # noqa: S101  # the caller checks
-        if self.actor is None:
-            Patient.objects.filter(pk=patient.pk).update(died_on=pin.died_on)
-            patient.died_on = pin.died_on
-            return
         try:
             patient_update(actor=self.actor, patient=patient, changes={"died_on": pin.died_on})
         except WaypointError as exc:

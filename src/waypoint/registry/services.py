@@ -223,9 +223,10 @@ PATIENT_EDITABLE = frozenset({"postcode", "address", "phone", "email", "preferre
 
 
 @transaction.atomic
-def patient_update(*, actor: User, patient: Patient, changes: dict[str, object]) -> Patient:
-    """Change demographics and contact details; a patient only their own contact details."""
-    if policies.can_edit_patient(actor, patient):
+def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, object]) -> Patient:
+    """Change demographics and contact details; a patient only their own contact details.
+    ``actor`` None means the system itself (a management command), as for ``patient_register``."""
+    if actor is None or policies.can_edit_patient(actor, patient):
         allowed = CLINICIAN_EDITABLE
     elif policies.can_edit_own_contact_details(actor, patient):
         allowed = PATIENT_EDITABLE
