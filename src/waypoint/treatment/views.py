@@ -5,11 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission
 from waypoint.core.errors import NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
+from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_get_for_update
 from waypoint.treatment import services
 from waypoint.treatment.forms import CycleForm, StartLineForm, StopLineForm
@@ -40,13 +42,18 @@ def line_start(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
+def _line_for_update(actor: User, line_id: int) -> tuple[TreatmentLine, Patient]:
+    """A line and its person, when the actor may change the person's record; else 404."""
+    line = TreatmentLine.objects.filter(pk=line_id).first()
+    if line is None:
+        raise NotFound()
+    return line, patient_get_for_update(actor=actor, patient_id=line.patient_id)
+
+
 @permission_required(Permission.RECORD_TREATMENT)
 def line_stop(request: HttpRequest, line_id: int) -> HttpResponse:
     actor = acting_user(request)
-    line = TreatmentLine.objects.select_related("patient").filter(pk=line_id).first()
-    if line is None:
-        raise NotFound()
-    patient = patient_get_for_update(actor=actor, patient_id=line.patient_id)
+    line, patient = _line_for_update(actor, line_id)
     form = StopLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,10 +79,7 @@ def line_stop(request: HttpRequest, line_id: int) -> HttpResponse:
 @permission_required(Permission.RECORD_TREATMENT)
 def cycle_new(request: HttpRequest, line_id: int) -> HttpResponse:
     actor = acting_user(request)
-    line = TreatmentLine.objects.select_related("patient").filter(pk=line_id).first()
-    if line is None:
-        raise NotFound()
-    patient = patient_get_for_update(actor=actor, patient_id=line.patient_id)
+    line, patient = _line_for_update(actor, line_id)
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
