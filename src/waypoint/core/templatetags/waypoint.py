@@ -74,12 +74,16 @@ _NAV: dict[str, list[tuple[str, str]]] = {
 
 @register.simple_tag
 def nav_items(request: HttpRequest) -> list[NavItem]:
+    """The menu for the person's role; at most one item is current: the longest matching prefix.
+
+    "Home" (/portal/) is a prefix of "Report symptoms" (/portal/symptoms/), so a plain prefix test
+    would mark both; the most specific item is the page the person is on.
+    """
     role = getattr(request.user, "role", "")
-    items = []
-    for text, name in _NAV.get(role, []):
-        href = reverse(name)
-        items.append(NavItem(text=text, href=href, current=request.path.startswith(href)))
-    return items
+    links = [(text, reverse(name)) for text, name in _NAV.get(role, [])]
+    matching = [href for _, href in links if request.path.startswith(href)]
+    current = max(matching, key=len, default=None)
+    return [NavItem(text=text, href=href, current=href == current) for text, href in links]
 
 
 @register.filter
