@@ -145,6 +145,11 @@ def _worst(results: Sequence[Result]) -> Result:
     return results[-1]
 
 
+def _reports(count: int, what: str) -> str:
+    """Agrees in number ("1 red report", "3 red reports"): people read the evidence."""
+    return f"{count} {what} report{'' if count == 1 else 's'}"
+
+
 def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) -> Result:
     if not reports:
         return Result(code, Status.NOT_APPLICABLE, None, f"no {what} report")
@@ -156,7 +161,7 @@ def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) 
             code,
             Status.NOT_MET,
             worst.respond_by.date(),
-            f"{len(late)} {what} reports answered late",
+            f"{_reports(len(late), what)} answered late",
             open=bool(waiting),
         )
     if waiting:
@@ -164,7 +169,8 @@ def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) 
         return Result(
             code, Status.PENDING, first.respond_by.date(), f"{len(waiting)} waiting", open=True
         )
-    return Result(code, Status.MET, None, f"all {len(reports)} {what} reports answered in time")
+    every = f"the {what} report" if len(reports) == 1 else f"all {_reports(len(reports), what)}"
+    return Result(code, Status.MET, None, f"{every} answered in time")
 
 
 Rule = Callable[[Facts, dt.date, dt.datetime, Deadlines], Result]
@@ -259,6 +265,13 @@ def dt1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     return _worst(results)
 
 
+_OFFER_WORDS = {
+    "peer_support": "peer support",
+    "resource_pack": "the resource pack",
+    "helpline": "the helpline",
+}
+
+
 def sup1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
     """SUP1 Peer support, the resource pack and the helpline all offered by T0 + 31 days."""
     assert f.t0 is not None  # noqa: S101
@@ -271,7 +284,7 @@ def sup1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
             "SUP1",
             result.status,
             result.deadline,
-            f"not offered: {', '.join(missing)}",
+            f"not offered: {', '.join(_OFFER_WORDS[k] for k in missing)}",
             open=True,
         )
     return result
