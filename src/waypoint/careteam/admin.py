@@ -2,13 +2,30 @@ from typing import Any
 
 from django.contrib import admin
 
-from waypoint.careteam.models import Cover, OnCallShift, Organisation, Team, TeamMembership
+from waypoint.careteam.models import (
+    Cover,
+    OnCallShift,
+    Organisation,
+    Team,
+    TeamMembership,
+    TeamOpeningHours,
+)
 
 
 class TeamMembershipInline(admin.TabularInline[TeamMembership, Team]):
     model = TeamMembership
     extra = 1
     autocomplete_fields = ("user",)
+
+
+class TeamOpeningHoursInline(admin.TabularInline[TeamOpeningHours, Team]):
+    """The hours that decide who is told first about a red report (out of hours: on call)."""
+
+    model = TeamOpeningHours
+    extra = 0
+    max_num = 7
+    verbose_name = "opening hours (local time; bank holidays are always out of hours)"
+    verbose_name_plural = "opening hours (local time; bank holidays are always out of hours)"
 
 
 @admin.register(Organisation)
@@ -22,7 +39,7 @@ class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ("name", "organisation", "in_hours_phone", "out_of_hours_phone")
     list_filter = ("organisation",)
     search_fields = ("name",)
-    inlines = (TeamMembershipInline,)
+    inlines = (TeamOpeningHoursInline, TeamMembershipInline)
 
 
 @admin.register(Cover)

@@ -48,6 +48,46 @@ class Team(TimeStampedModel):
         return self.name
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class TeamOpeningHours(models.Model):
+    """When a team is in hours on one weekday, in local wall-clock time (``waypoint-duty-1``,
+    ``careteam/rules/duty.py``). Outside these hours, and on bank holidays, a red report goes to
+    the on-call clinician at once. ``Team.in_hours_description`` stays the words shown to people.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField(help_text="Local time; in hours from this minute.")
+    closes_at = models.TimeField(help_text="Local time; out of hours from this minute.")
+
+    class Meta:
+        ordering = ["team_id", "weekday"]
+        verbose_name_plural = "team opening hours"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "weekday"], name="opening_hours_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="opening_hours_close_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.team} {self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+        )
+
+
 class TeamMembership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
@@ -142,9 +182,11 @@ class Cover(TimeStampedModel):
 
 
 class OnCallShift(TimeStampedModel):
-    """Who answers for a team's escalated triage reports between two instants.
+    """Who answers for a team's triage reports between two instants.
 
-    The second step of the escalation chain (key worker or cover → on call → team lead).
+    Out of the team's hours, the people on duty: a red report goes to them at once. In hours, the
+    second step of the escalation chain (key worker or cover → on call → team lead → acute
+    oncology).
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="on_call_shifts")

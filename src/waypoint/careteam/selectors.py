@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import holidays
+from django.conf import settings
 from django.db.models import (
     Count,
     DateField,
@@ -17,16 +20,20 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone
 
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam.models import (
     Cover,
     KeyWorkerAssignment,
+    OnCallShift,
     Organisation,
     Team,
     TeamMembership,
+    TeamOpeningHours,
 )
+from waypoint.careteam.rules.duty import Opening, OpeningHours, team_opening
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.registry.models import Patient
@@ -353,4 +360,131 @@ def covers_for_actor(actor: User, *, day: dt.date) -> QuerySet[Cover]:
         .filter(Q(absent_user_id__in=colleagues) | Q(cover_user=actor) | Q(absent_user=actor))
         .select_related("absent_user", "cover_user")
         .distinct()
+    )
+
+
+# --- Who is on duty ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def bank_holidays(region: str, year: int) -> frozenset[dt.date]:
+    """Bank holidays of ``region`` (``GB-ENG``, ``GB-SCT`` …; checked at start-up) in ``year``,
+    from the maintained ``holidays`` package, substitute days included."""
+    country, _, subdivision = region.partition("-")
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
+
+
+def team_opening_at(team: Team, *, now: dt.datetime) -> Opening:
+    """Whether the team is in hours at ``now`` (``waypoint-duty-1``), in the service's time zone
+    with the configured region's bank holidays."""
+    tz = timezone.get_default_timezone()
+    rows = [
+        OpeningHours(weekday=h.weekday, opens_at=h.opens_at, closes_at=h.closes_at)
+        for h in TeamOpeningHours.objects.filter(team_id=team.pk)
+    ]
+    year = now.astimezone(tz).year
+    return team_opening(
+        now,
+        hours=rows,
+        bank_holidays=bank_holidays(settings.WAYPOINT_BANK_HOLIDAYS, year),
+        tz=tz,
+    )
+
+
+def on_call_at(team_id: int, *, now: dt.datetime) -> list[User]:
+    """The team's on-call clinicians whose shift covers ``now``, each once, earliest shift first."""
+    shifts = (
+        OnCallShift.objects.filter(
+            team_id=team_id, starts_at__lte=now, ends_at__gt=now, clinician__is_active=True
+        )
+        .select_related("clinician")
+        .order_by("starts_at", "id")
+    )
+    return list({s.clinician_id: s.clinician for s in shifts}.values())
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """Who must act on a person's report now, and why.
+
+    ``contact_on_duty``: the key worker (or their cover) is in hours and here, and is the one to
+    act. Otherwise ``people`` are the team's on-call clinicians, and ``why`` says why the contact
+    is not the one (out of hours, away with nobody covering, nobody assigned).
+    """
+
+    opening: Opening
+    contact: PatientContact
+    contact_on_duty: bool
+    people: tuple[User, ...]
+    why: str
+
+
+def _contact_unavailable(contact: PatientContact, *, day: dt.date) -> str:
+    """Why the contact cannot act in hours today, or "" when they can."""
+    person = contact.contact_person
+    if person is None:
+        return "no key worker is assigned"
+    if not person.is_active:
+        return f"{person.display_name} no longer has an active account"
+    if contact.covering is not None and covers_by_absent_user({person.pk}, day):
+        return f"{person.display_name}, who covers for the key worker, is away too"
+    return ""
+
+
+def on_duty_for_patient(patient: Patient, *, now: dt.datetime) -> OnDuty:
+    """Who is on duty for this person at ``now``.
+
+    In the team's hours the key worker is on duty, or their cover when they are away (the same
+    contact as ``contact_for_patient``). Out of hours, or in hours when that contact cannot act,
+    the people on duty are the team's on-call clinicians (possibly nobody).
+    """
+    day = timezone.localdate(now)
+    contact = contact_for_patient(patient, day=day)
+    return _on_duty(contact, now=now, day=day)
+
+
+def on_duty_for_team(team: Team, *, now: dt.datetime) -> OnDuty:
+    """As ``on_duty_for_patient`` for a report with no registered person: nobody is their key
+    worker, so the on-call clinicians are on duty."""
+    contact = PatientContact(
+        key_worker=None, key_worker_since=None, covering=None, cover_until=None, team=team
+    )
+    return _on_duty(contact, now=now, day=timezone.localdate(now))
+
+
+def _on_duty(contact: PatientContact, *, now: dt.datetime, day: dt.date) -> OnDuty:
+    opening = team_opening_at(contact.team, now=now)
+    if opening.is_open:
+        unavailable = _contact_unavailable(contact, day=day)
+        if not unavailable:
+            person = contact.contact_person
+            assert person is not None  # noqa: S101  # checked by _contact_unavailable
+            return OnDuty(
+                opening=opening,
+                contact=contact,
+                contact_on_duty=True,
+                people=(person,),
+                why=opening.why,
+            )
+        why = f"{unavailable}, {opening.why}"
+    else:
+        why = opening.why
+    return OnDuty(
+        opening=opening,
+        contact=contact,
+        contact_on_duty=False,
+        people=tuple(on_call_at(contact.team.pk, now=now)),
+        why=why,
+    )
+
+
+def absent_user_ids(user_ids: Iterable[int], *, day: dt.date) -> set[int]:
+    """Which of these people are away on ``day`` (an arranged cover names them as absent)."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    return set(
+        active_covers_query(day)
+        .filter(absent_user_id__in=ids)
+        .values_list("absent_user_id", flat=True)
     )

@@ -8,12 +8,39 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+import holidays
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from waypoint.standards.rules.standards import Deadlines
 from waypoint.triage.rules.config import TriageConfig, TriageConfigError, config_with_overrides
 
-ESCALATION_STEPS = frozenset({"key_worker", "on_call", "team_lead"})
+ESCALATION_STEPS = frozenset({"key_worker", "on_call", "team_lead", "acute_oncology"})
+
+
+def _bank_holiday_region(value: str) -> str:
+    """``GB-ENG``, ``GB-SCT``, ``GB-WLS``, ``GB-NIR`` (or another country and subdivision that
+    the ``holidays`` package knows): refused at start-up when the package does not know it."""
+    country, _, subdivision = value.strip().upper().partition("-")
+    try:
+        holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError as exc:
+        raise ConfigurationError(
+            f"WAYPOINT_BANK_HOLIDAYS must be a country and region such as GB-ENG, GB-SCT, "
+            f"GB-WLS or GB-NIR, got {value!r}"
+        ) from exc
+    return f"{country}-{subdivision}" if subdivision else country
+
+
+def _optional_email(name: str) -> str:
+    value = env_str(name, "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError as exc:
+            raise ConfigurationError(f"{name} must be an email address, got {value!r}") from exc
+    return value
 
 
 def _triage_config(path: str) -> TriageConfig:
@@ -198,14 +225,24 @@ WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)
 # --- Triage (docs/design/triage-rules.md) ------------------------------------------------------
 # Overrides of waypoint-triage-1's thresholds: a JSON object in a file, validated at start-up.
 WAYPOINT_TRIAGE_CONFIG = _triage_config(env_str("WAYPOINT_TRIAGE_CONFIG", ""))
-# Who is alerted, step by step, while a report waits past its clock. Repeats the last step.
+# Who is alerted, step by step, while a report waits past its clock; each step alerts only people
+# not yet alerted for the report. When nobody new is left the report is marked "nobody reachable",
+# WAYPOINT_SAFETY_EMAIL is told once, and everyone on duty in the chain is alerted at every repeat.
 WAYPOINT_ESCALATION_CHAIN = env_list(
-    "WAYPOINT_ESCALATION_CHAIN", ["key_worker", "on_call", "team_lead"]
+    "WAYPOINT_ESCALATION_CHAIN", ["key_worker", "on_call", "team_lead", "acute_oncology"]
 )
-if not WAYPOINT_ESCALATION_CHAIN or set(WAYPOINT_ESCALATION_CHAIN) - ESCALATION_STEPS:
+if (
+    not WAYPOINT_ESCALATION_CHAIN
+    or set(WAYPOINT_ESCALATION_CHAIN) - ESCALATION_STEPS
+    or len(set(WAYPOINT_ESCALATION_CHAIN)) != len(WAYPOINT_ESCALATION_CHAIN)
+):
     raise ConfigurationError(
-        "WAYPOINT_ESCALATION_CHAIN must list steps from: " + ", ".join(sorted(ESCALATION_STEPS))
+        "WAYPOINT_ESCALATION_CHAIN must list steps, each once, from: "
+        + ", ".join(sorted(ESCALATION_STEPS))
     )
+WAYPOINT_SAFETY_EMAIL = _optional_email("WAYPOINT_SAFETY_EMAIL")
+# Bank holidays count as out of hours (the `holidays` package, for this country and region).
+WAYPOINT_BANK_HOLIDAYS = _bank_holiday_region(env_str("WAYPOINT_BANK_HOLIDAYS", "GB-ENG"))
 # Weekly symptom check-ins for people on active treatment (STAR / PRO-TECT style). *Proposed*.
 WAYPOINT_CHECK_IN_DAYS = env_int("WAYPOINT_CHECK_IN_DAYS", 7, minimum=1)
 WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH = env_int(
