@@ -1,4 +1,8 @@
-"""The response clock: escalation along the chain with a frozen clock, and two workers racing."""
+"""The response clock: escalation along the chain with a frozen clock, and two workers racing.
+
+These reports arrive in the team's hours (Monday 10:10, GMT), so the key worker is alerted first;
+tests/triage/test_escalation_duty.py covers out of hours, absence and the chain's end.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from waypoint.careteam.models import OnCallShift, TeamMembership
+from waypoint.careteam.models import OnCallShift, TeamMembership, TeamOpeningHours
 from waypoint.notifications.models import OutboundMessage
 from waypoint.triage import escalation
 from waypoint.triage.models import EventKind, ReportEvent, SymptomReport
@@ -19,7 +24,7 @@ from waypoint.triage.services import (
     symptom_report_submit,
 )
 
-T0 = dt.datetime(2026, 11, 23, 2, 10, tzinfo=dt.UTC)
+T0 = dt.datetime(2026, 11, 23, 10, 10, tzinfo=dt.UTC)  # Monday, in hours
 
 
 def submit(world, symptoms, *, at=T0):  # type: ignore[no-untyped-def]
@@ -38,9 +43,14 @@ def staff(world):  # type: ignore[no-untyped-def]
         (world.key_worker, "kate@example.nhs.uk"),
         (world.colleague, "colin@example.nhs.uk"),
         (world.oncologist, "omar@example.nhs.uk"),
+        (world.helpline_nurse, "hana@example.nhs.uk"),
     ):
         user.email = email
         user.save()
+    TeamOpeningHours.objects.bulk_create(
+        TeamOpeningHours(team=world.team_a, weekday=d, opens_at=dt.time(9), closes_at=dt.time(17))
+        for d in range(5)
+    )
     OnCallShift.objects.create(
         team=world.team_a,
         clinician=world.colleague,
@@ -69,23 +79,34 @@ def test_red_walks_the_chain_until_acknowledged(world):
     # At 60 minutes: the on-call clinician.
     assert escalation.escalations_run(now=T0 + dt.timedelta(minutes=60)) == 1
     assert alerted(report)[-1] == ("escalated", "colleague")
-    # Every 15 minutes after: the team lead, and again, and again.
+    # Every 15 minutes after: the team lead, then the acute oncology nurses.
     assert escalation.escalations_run(now=T0 + dt.timedelta(minutes=74)) == 0
     assert escalation.escalations_run(now=T0 + dt.timedelta(minutes=75)) == 1
     assert alerted(report)[-1] == ("escalated", "onc")
     assert escalation.escalations_run(now=T0 + dt.timedelta(minutes=90)) == 1
-    assert alerted(report)[-1] == ("escalated", "onc")
+    assert alerted(report)[-1] == ("escalated", "helpline")
+    # Nobody new is left: nobody reachable, and everyone on duty in the chain is alerted again.
+    assert escalation.escalations_run(now=T0 + dt.timedelta(minutes=105)) == 1
+    assert alerted(report)[-5:] == [
+        ("unreachable", None),
+        ("escalated", "kw"),
+        ("escalated", "colleague"),
+        ("escalated", "onc"),
+        ("escalated", "helpline"),
+    ]
 
     symptom_report_acknowledge(
         actor=world.key_worker,
         report_id=report.pk,
         action_taken="Called; ambulance",
-        now=T0 + dt.timedelta(minutes=95),
+        now=T0 + dt.timedelta(minutes=110),
     )
     assert escalation.escalations_run(now=T0 + dt.timedelta(hours=5)) == 0
-    assert OutboundMessage.objects.filter(topic="triage.escalation").count() == 3
+    assert OutboundMessage.objects.filter(topic="triage.escalation").count() == 7
     history = [e.kind for e in ReportEvent.objects.filter(report=report)]
-    assert history == ["received", "alerted", "escalated", "escalated", "escalated", "acknowledged"]
+    assert history == ["received", "alerted", "escalated", "escalated", "escalated"] + [
+        "unreachable"
+    ] + ["escalated"] * 4 + ["acknowledged"]
 
 
 @pytest.mark.django_db
@@ -182,8 +203,9 @@ def test_the_worker_command_runs_one_pass(world):
     from django.core.management import call_command
 
     staff(world)
-    submit(world, [{"code": "limb_weakness", "present": True}], at=timezone.now())
-    call_command("run_worker", "--once")
+    with time_machine.travel(T0, tick=False):  # in hours: the key worker alone is alerted
+        submit(world, [{"code": "limb_weakness", "present": True}], at=timezone.now())
+        call_command("run_worker", "--once")
     assert OutboundMessage.objects.filter(status="sent").count() == 1
 
 

@@ -93,6 +93,12 @@ class SymptomReport(models.Model):
 
     escalation_step = models.PositiveSmallIntegerField(default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
+    nobody_reachable_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When every step of the escalation chain had been alerted and nobody new was "
+        "left to alert; the safety contact was told then.",
+    )
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -128,8 +134,10 @@ class SymptomReport(models.Model):
 class EventKind(models.TextChoices):
     RECEIVED = "received", "Received and graded"
     ALERTED = "alerted", "Alert sent"
+    INFORMED = "informed", "Told for information (no action asked)"
     ESCALATED = "escalated", "Escalated"
     NO_RECIPIENT = "no_recipient", "Nobody to alert at this step"
+    UNREACHABLE = "unreachable", "Nobody reachable: everyone in the chain has been alerted"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     CLOSED = "closed", "Closed with an outcome"
     LINKED = "linked", "Linked to a registered patient"

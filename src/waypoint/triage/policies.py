@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
@@ -14,20 +14,26 @@ from waypoint.registry.policies import (
     organisation_team_ids_for,
     team_ids_for,
 )
-from waypoint.triage.models import Source, SymptomReport
+from waypoint.triage.models import EventKind, ReportEvent, Source, SymptomReport
 
 
 def reports_for_actor(actor: User, *, reason: str = "") -> QuerySet[SymptomReport]:
     """Reports the actor may see: the same scope as the patients they may see.
 
-    A helpline nurse sees their own team's reports (unregistered callers) and the calls they took;
-    other teams' reports only with a recorded reason, as for patient records.
+    A helpline nurse sees their own team's reports (unregistered callers), the calls they took and
+    the reports the escalation chain asked them to act on (as an acute oncology nurse); other
+    teams' reports only with a recorded reason, as for patient records.
     """
     base = SymptomReport.objects.all()
     if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
         return base.filter(team_id__in=team_ids_for(actor))
     if has_permission(actor, Permission.TRIAGE_REPORTS):
-        scope = Q(team_id__in=team_ids_for(actor)) | Q(submitted_by=actor)
+        asked_to_act = ReportEvent.objects.filter(
+            report=OuterRef("pk"),
+            recipient=actor,
+            kind__in=(EventKind.ALERTED, EventKind.ESCALATED),
+        )
+        scope = Q(team_id__in=team_ids_for(actor)) | Q(submitted_by=actor) | Exists(asked_to_act)
         if len(reason.strip()) >= MIN_REASON_LENGTH:
             scope |= Q(team_id__in=organisation_team_ids_for(actor))
         return base.filter(scope)
@@ -54,7 +60,8 @@ def can_report_for(actor: User, patient: Patient, *, reason: str = "") -> bool:
 
 def can_act_on_report(actor: User, report: SymptomReport) -> bool:
     """Acknowledge or close: a clinician who may triage and may see the report without giving a
-    reason (their teams' reports; for a helpline nurse, also the calls they took)."""
+    reason (their teams' reports; for a helpline nurse, also the calls they took and the reports
+    they were alerted to act on)."""
     return (
         has_permission(actor, Permission.TRIAGE_REPORTS)
         and reports_for_actor(actor).filter(pk=report.pk).exists()
