@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
 from waypoint.assessments import care_plans
-from waypoint.assessments.models import ActionStatus
+from waypoint.assessments.models import ActionStatus, CarePlanRevision
 from waypoint.assessments.rules import hna
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
-from waypoint.core.forms import NhsDateInput
+from waypoint.core.forms import NhsDateInput, NhsForm, normalise_newlines
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
 from waypoint.portal.views import own_patient
@@ -31,24 +31,16 @@ CONCERN_CHOICES = [("", "General")] + [
 ]
 
 
-class ActionForm(forms.Form):
-    concern = forms.ChoiceField(
-        required=False,
-        choices=CONCERN_CHOICES,
-        widget=forms.Select(attrs={"class": "nhsuk-select"}),
-    )
-    action = forms.CharField(
-        required=False, max_length=500, widget=forms.TextInput(attrs={"class": "nhsuk-input"})
-    )
+class ActionForm(NhsForm):
+    concern = forms.ChoiceField(required=False, choices=CONCERN_CHOICES)
+    action = forms.CharField(required=False, max_length=500)
     owner = forms.CharField(
         required=False,
         max_length=120,
-        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-10"}),
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
-    due_on = forms.DateField(required=False, widget=NhsDateInput(attrs={"class": "nhsuk-input"}))
-    status = forms.ChoiceField(
-        choices=ActionStatus.choices, widget=forms.Select(attrs={"class": "nhsuk-select"})
-    )
+    due_on = forms.DateField(required=False, widget=NhsDateInput())
+    status = forms.ChoiceField(choices=ActionStatus.choices)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
@@ -58,8 +50,7 @@ class ActionForm(forms.Form):
 ActionFormSet = forms.formset_factory(ActionForm, extra=0)
 
 
-def _initial(patient: Patient) -> list[dict[str, Any]]:
-    revisions = care_plans.revisions_of(patient)
+def _initial(patient: Patient, revisions: list[CarePlanRevision]) -> list[dict[str, Any]]:
     if revisions:
         rows = [
             {
@@ -79,6 +70,26 @@ def _initial(patient: Patient) -> list[dict[str, Any]]:
     return rows + [{"status": ActionStatus.TO_DO} for _ in range(EXTRA_ROWS)]
 
 
+def _place_row_errors(kept: list[ActionForm], error: ValidationFailed) -> list[str]:
+    """Put the service's ``actions.<i>.<field>`` errors beside the field of the row they are
+    about (``i`` counts only the rows kept, not the empty ones); answer the rest."""
+    rest: list[str] = []
+    for key, message in error.fields.items():
+        parts = key.split(".")
+        if (
+            len(parts) == 3
+            and parts[1].isdigit()
+            and int(parts[1]) < len(kept)
+            and parts[2] in ActionForm.base_fields
+        ):
+            form = kept[int(parts[1])]
+            form.add_error(parts[2], message)
+            form.mark_invalid(parts[2])
+        else:
+            rest.append(message)
+    return rest or ([] if any(f.errors for f in kept) else [error.message])
+
+
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
 def plan(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = acting_user(request)
@@ -94,10 +105,19 @@ def plan(request: HttpRequest, patient_id: int) -> HttpResponse:
 def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = acting_user(request)
     patient = patient_get_for_update(actor=actor, patient_id=patient_id)
-    formset = ActionFormSet(request.POST or None, initial=_initial(patient))
-    note = request.POST.get("note", "")
-    problems: dict[str, str] = {}
+    revisions = care_plans.revisions_of(patient)
+    formset = ActionFormSet(request.POST or None, initial=_initial(patient, revisions))
+    if request.method == "POST":
+        note = normalise_newlines(request.POST.get("note", ""))
+        agreed = bool(request.POST.get("agreed_with_person"))
+    else:
+        # The form starts from the current plan, so saving it unchanged keeps every part of it.
+        latest = revisions[0] if revisions else None
+        note = latest.note if latest else ""
+        agreed = latest.agreed_with_person if latest else True
+    problems: list[str] = []
     if request.method == "POST" and formset.is_valid():
+        kept = [f for f in formset.forms if not f.is_blank()]
         actions = [
             care_plans.ActionInput(
                 action=f.cleaned_data.get("action") or "",
@@ -106,8 +126,7 @@ def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 status=f.cleaned_data.get("status") or ActionStatus.TO_DO,
                 concern=f.cleaned_data.get("concern") or "",
             )
-            for f in formset.forms
-            if not f.is_blank()
+            for f in kept
         ]
         try:
             revision = care_plans.care_plan_revise(
@@ -115,17 +134,23 @@ def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 patient_id=patient.pk,
                 actions=actions,
                 note=note,
-                agreed_with_person=bool(request.POST.get("agreed_with_person")),
+                agreed_with_person=agreed,
             )
         except ValidationFailed as exc:
-            problems = exc.fields
+            problems = _place_row_errors(kept, exc)
         else:
             messages.success(request, f"Revision {revision.number} of the plan is saved.")
             return redirect("care_plan", patient_id=patient.pk)
     return render(
         request,
         "assessments/care_plan_edit.html",
-        {"patient": patient, "formset": formset, "note": note, "problems": problems},
+        {
+            "patient": patient,
+            "formset": formset,
+            "note": note,
+            "agreed": agreed,
+            "problems": problems,
+        },
         status=422 if problems or (request.method == "POST" and not formset.is_valid()) else 200,
     )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from waypoint.core.forms import NhsDateInput, NhsForm
+from waypoint.core.forms import NhsDateInput, NhsDateTimeInput, NhsForm
 from waypoint.triage.models import CallerRelationship, Disposition
 from waypoint.triage.rules.vocabulary import SACT_KINDS, SYMPTOMS, Kind, Symptom
 
@@ -131,7 +131,7 @@ class HelplineCallForm(SymptomFieldsMixin, TreatmentContextMixin, NhsForm):
         required=False,
         label="Time of call",
         help_text="Leave empty for now.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=NhsDateTimeInput(),
     )
     person_given_name = forms.CharField(required=False, label="Given name", max_length=100)
     person_family_name = forms.CharField(required=False, label="Family name", max_length=100)
@@ -156,7 +156,7 @@ class HelplineCallForm(SymptomFieldsMixin, TreatmentContextMixin, NhsForm):
         required=False,
         label="Follow-up due",
         help_text="Keeps the report on the team's queue until the follow-up is recorded.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=NhsDateTimeInput(),
     )
     notes = forms.CharField(
         required=False, label="Notes", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
