@@ -84,7 +84,7 @@ def hna_open(*, actor: User, patient_id: int, now: dt.datetime | None = None) ->
         patient=patient,
         object_type=ASSESSMENT_OBJECT,
         object_id=assessment.pk,
-        detail=f"started ({mode})",
+        detail=f"started: {AssessmentMode(mode).label.lower()}",
     )
     return assessment
 

@@ -180,7 +180,7 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
 def _check(request: HttpRequest, patient: Patient, draft: Draft, steps: list[str]) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, patient, draft)
-    rows = describe_items(draft.symptoms())
+    rows = describe_items(draft.symptoms(), for_person=True)
     return render(
         request,
         "portal/symptom_check.html",
@@ -229,7 +229,7 @@ def result(request: HttpRequest, report_id: int) -> HttpResponse:
         {
             "report": report,
             "outcome": outcome_view(report),
-            "rows": describe_items(report.symptoms),
+            "rows": describe_items(report.symptoms, for_person=True),
             "contact": contact_for_patient(patient, day=timezone.localdate()),
         },
     )

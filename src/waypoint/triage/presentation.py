@@ -89,26 +89,47 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
     )
 
 
-def describe_items(symptoms: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(label, answer) pairs in plain words for each submitted item."""
+def _number(value: object) -> str:
+    """A stored number as typed (38.2 stays 38.2, 72.0 reads 72), or "not given"."""
+    if value is None or value == "":
+        return "not given"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def describe_items(
+    symptoms: Sequence[dict[str, Any]], *, for_person: bool = False
+) -> list[tuple[str, str]]:
+    """(label, answer) pairs in plain words for each submitted item.
+
+    The person reads their own question and the answer they chose, with its unit ("Hours since
+    you last opened your bowels: 72", "Sore mouth: Painful, but you can eat soft food"); a nurse
+    reads the clinical label with the same words, and the grade beside them for the grading.
+    """
     rows = []
     for entry in symptoms:
         symptom = SYMPTOMS.get(entry.get("code", ""))
         if symptom is None:
             continue
+        label = symptom.question if for_person else symptom.label
         if symptom.kind is Kind.FEATURE:
             answer = "Yes" if entry.get("present") else "No"
         elif symptom.kind is Kind.GRADED:
             grade = int(entry.get("grade", 0))
-            words = symptom.grades[grade - 1] if 0 < grade <= len(symptom.grades) else ""
-            answer = f"Grade {grade}" + (f": {words}" if words else "")
-            if grade == 0:
-                answer = "None"
-        elif symptom.code == "temperature":
-            answer = f"{entry.get('celsius')} °C"
-        elif symptom.code == "corrected_calcium":
-            answer = f"{entry.get('mmol_per_l')} mmol/L"
+            if 0 < grade <= len(symptom.grades):
+                answer = symptom.grades[grade - 1]
+                if not for_person:
+                    answer += f" (grade {grade})"
+            else:
+                answer = "Not at all" if for_person else "None (grade 0)"
         else:
-            answer = str(entry.get(symptom.field))
-        rows.append((symptom.label, answer))
+            number = _number(entry.get(symptom.field))
+            if for_person:
+                label = symptom.answer_label or symptom.question
+                unit = symptom.unit if symptom.kind is Kind.MEASURED else ""
+            else:
+                unit = symptom.unit
+            answer = f"{number} {unit}" if unit and number != "not given" else number
+        rows.append((label, answer))
     return rows

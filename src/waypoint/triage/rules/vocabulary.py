@@ -50,6 +50,8 @@ class Symptom:
     grades: tuple[str, ...] = ()  # plain words for grades 1, 2, 3 (and 4 where it has one)
     hint: str = ""
     clinician_only: bool = False  # a measurement a person does not report themselves
+    answer_label: str = ""  # what the person's number answers, in their words ("Your temperature")
+    unit: str = ""  # the number's unit, for a nurse reading it ("°C", "times in 24 hours")
 
 
 def _graded(code: str, label: str, question: str, *grades: str) -> Symptom:
@@ -110,6 +112,8 @@ SYMPTOMS: dict[str, Symptom] = {
             "Your temperature",
             field="celsius",
             hint="In degrees Celsius, for example 37.8.",
+            answer_label="Temperature",
+            unit="°C",
         ),
         Symptom(
             "corrected_calcium",
@@ -119,6 +123,8 @@ SYMPTOMS: dict[str, Symptom] = {
             field="mmol_per_l",
             hint="In mmol/L, from the latest blood test.",
             clinician_only=True,
+            answer_label="Corrected calcium",
+            unit="mmol/L",
         ),
         _graded(
             "breathlessness",
@@ -144,6 +150,8 @@ SYMPTOMS: dict[str, Symptom] = {
             "Being sick (vomiting)",
             field="episodes_24h",
             hint="How many times in the last 24 hours?",
+            answer_label="Times you were sick in the last 24 hours",
+            unit="times in 24 hours",
         ),
         _graded(
             "nausea",
@@ -160,6 +168,8 @@ SYMPTOMS: dict[str, Symptom] = {
             "Diarrhoea (loose or watery poo)",
             field="stools_above_baseline_24h",
             hint="How many more times than usual in the last 24 hours?",
+            answer_label="Times more than usual you had diarrhoea in the last 24 hours",
+            unit="stools above usual in 24 hours",
         ),
         Symptom(
             "constipation",
@@ -168,6 +178,8 @@ SYMPTOMS: dict[str, Symptom] = {
             "Constipation",
             field="hours_since_bowels_opened",
             hint="How many hours since you last had a poo?",
+            answer_label="Hours since you last opened your bowels",
+            unit="hours since bowels last opened",
         ),
         _graded(
             "mouth_sores",
