@@ -13,6 +13,7 @@ from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
+from waypoint.careteam.selectors import PatientContact
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
@@ -23,6 +24,7 @@ from waypoint.support.models import (
     ResourcePackSection,
     SupportOffer,
 )
+from waypoint.triage.presentation import HELP_NOW
 
 ORDER_OBJECT = "resource_pack_order"
 
@@ -31,15 +33,44 @@ def sections() -> QuerySet[ResourcePackSection]:
     return ResourcePackSection.objects.order_by("position")
 
 
-def pack_pdf() -> bytes:
+def pack_pdf(*, contact: PatientContact | None, helpline: tuple[str, str]) -> bytes:
+    """The pack as a PDF. With the person's ``contact`` it prints their key worker and their own
+    team's numbers in and out of hours; without one (a blank copy for staff to hand out) it leaves
+    lines to write them on. ``helpline`` is the helpline's number and hours."""
     from weasyprint import HTML  # needs Pango, which only PDFs use
 
     html = render_to_string(
         "support/resource_pack_pdf.html",
-        {"sections": list(sections()), "printed": timezone.localtime()},
+        {
+            "sections": list(sections()),
+            "printed": timezone.localtime(),
+            "contact": contact,
+            "help": HELP_NOW,
+            "helpline_phone": helpline[0],
+            "helpline_hours": helpline[1],
+        },
     )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+def order_for_printing(*, actor: User, order_id: int) -> ResourcePackOrder:
+    """An order about to be printed and posted: the printed copy carries the person's own team's
+    numbers, so reading them is a read of the person's record and is audited."""
+    if not has_permission(actor, Permission.MANAGE_OUTBOX):
+        raise NotFound()
+    order = ResourcePackOrder.objects.select_related("patient").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound()
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        patient=order.patient,
+        object_type=ORDER_OBJECT,
+        object_id=order.pk,
+        detail="printed for posting",
+    )
+    return order
 
 
 @transaction.atomic

@@ -21,4 +21,7 @@ urlpatterns = [
     path("portal/resource-pack/", views.portal_pack, name="portal_pack"),
     path("resource-pack.pdf", views.pack_pdf, name="pack_pdf"),
     path("resource-pack/orders/", views.pack_orders, name="pack_orders"),
+    path(
+        "resource-pack/orders/<int:order_id>/pack.pdf", views.pack_order_pdf, name="pack_order_pdf"
+    ),
 ]

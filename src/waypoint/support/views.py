@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound, WaypointError
@@ -252,11 +254,38 @@ def portal_pack(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _helpline() -> tuple[str, str]:
+    return settings.WAYPOINT_HELPLINE_PHONE, settings.WAYPOINT_HELPLINE_HOURS
+
+
 @permission_required(Permission.VIEW_OWN_RECORD, Permission.VIEW_TEAM_PATIENTS)
 def pack_pdf(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(resource_pack.pack_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="secondary-resource-pack.pdf"'
-    return response
+    """A person gets their own team's numbers printed in the pack; staff get a blank copy with
+    lines to write them on (the posted copy is printed per order, below)."""
+    contact = None
+    if acting_user(request).role == Role.PATIENT:
+        contact = contact_for_patient(own_patient(request), day=timezone.localdate())
+    return _pdf_response(
+        resource_pack.pack_pdf(contact=contact, helpline=_helpline()),
+        "secondary-resource-pack.pdf",
+    )
+
+
+@permission_required(Permission.MANAGE_OUTBOX)
+def pack_order_pdf(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The copy to post for one order, with that person's own numbers."""
+    order = resource_pack.order_for_printing(actor=acting_user(request), order_id=order_id)
+    contact = contact_for_patient(order.patient, day=timezone.localdate())
+    return _pdf_response(
+        resource_pack.pack_pdf(contact=contact, helpline=_helpline()),
+        f"secondary-resource-pack-order-{order.pk}.pdf",
+    )
 
 
 @permission_required(Permission.MANAGE_OUTBOX)

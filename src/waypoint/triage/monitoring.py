@@ -31,6 +31,7 @@ from waypoint.triage.models import (
     Source,
     SymptomReport,
 )
+from waypoint.triage.rules import advice
 from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind, Level
 
 MONITORING_VERSION = "waypoint-monitoring-1"
@@ -174,8 +175,7 @@ def check_ins_schedule(*, now: dt.datetime, limit: int = 500) -> int:
 def _remind(patient: Patient, *, now: dt.datetime) -> None:
     body = (
         "Waypoint: your weekly symptom check-in is ready. It takes about 2 minutes: "
-        f"{settings.WAYPOINT_BASE_URL}/portal/symptoms/. If you feel very unwell, do not wait: "
-        "call your team's 24-hour number, or 999 in an emergency."
+        f"{settings.WAYPOINT_BASE_URL}/portal/symptoms/. {advice.DO_NOT_WAIT}"
     )
     message_to_patient(
         patient=patient,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from waypoint.triage.models import SymptomReport
-from waypoint.triage.rules.advice import PATHWAY_ACTIONS, PathwayAction
+from waypoint.triage.rules import advice
+from waypoint.triage.rules.advice import LEVELS, PATHWAYS, LevelAdvice, PathwayAdvice, read_out_for
 from waypoint.triage.rules.grading import Outcome
-from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind, Pathway
+from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind, Level, Pathway
 
 LEVEL_WORDS = {
     "emergency": "Emergency",
@@ -41,8 +42,10 @@ class OutcomeView:
     tag_class: str
     icon: str
     reasons: tuple[ReasonView, ...]
-    pathways: tuple[PathwayAction, ...]
-    advice: str
+    pathways: tuple[PathwayAdvice, ...]
+    advice: str  # what the person was told, as stored with the report
+    read_out: str  # what a nurse says to a caller on the line (triage/rules/advice.py)
+    card: LevelAdvice
     respond_within_minutes: int | None
     respond_by: dt.datetime | None
     rules_version: str
@@ -66,10 +69,13 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
         level = source.level
         reasons: Sequence[dict[str, Any]] = source.reasons
         pathways = [Pathway(p) for p in source.pathways]
+        on_sact = source.on_sact
     else:
         level = source.level.code
         reasons = [{"code": r.code, "level": r.level.code, "why": r.why} for r in source.reasons]
         pathways = list(source.pathways)
+        on_sact = source.on_sact
+    graded = Level.from_code(level)
     return OutcomeView(
         level=level,
         level_words=LEVEL_WORDS[level],
@@ -79,8 +85,10 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
             ReasonView(level=r["level"], words=LEVEL_WORDS[r["level"]], why=r["why"])
             for r in reasons
         ),
-        pathways=tuple(PATHWAY_ACTIONS[p] for p in pathways),
+        pathways=tuple(PATHWAYS[p] for p in pathways),
         advice=source.advice,
+        read_out=read_out_for(graded, tuple(pathways), on_sact=on_sact),
+        card=LEVELS[graded],
         respond_within_minutes=source.respond_within_minutes,
         respond_by=source.respond_by,
         rules_version=source.rules_version,
@@ -133,3 +141,29 @@ def describe_items(
             answer = f"{number} {unit}" if unit and number != "not given" else number
         rows.append((label, answer))
     return rows
+
+
+@dataclass(frozen=True)
+class HelpNow:
+    """The warning signs, in the person's words, for the portal home page and the resource pack."""
+
+    emergency_call: str
+    emergency_signs: tuple[str, ...]
+    emergency_note: str
+    urgent_call: str
+    urgent_signs: tuple[str, ...]
+    urgent_note: str
+    do_not_wait: str
+    version: str
+
+
+HELP_NOW = HelpNow(
+    emergency_call=advice.EMERGENCY_CALL,
+    emergency_signs=tuple(s.words for s in advice.EMERGENCY_SIGNS),
+    emergency_note=advice.EMERGENCY_NOTE,
+    urgent_call=advice.URGENT_CALL,
+    urgent_signs=tuple(s.words for s in advice.URGENT_SIGNS),
+    urgent_note=advice.URGENT_NOTE,
+    do_not_wait=advice.DO_NOT_WAIT,
+    version=advice.ADVICE_VERSION,
+)

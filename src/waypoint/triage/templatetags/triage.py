@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from waypoint.triage.presentation import LEVEL_ICON, LEVEL_TAG
+from waypoint.triage.presentation import HELP_NOW, LEVEL_ICON, LEVEL_TAG, HelpNow
 
 register = template.Library()
 
@@ -23,3 +23,9 @@ def level_icon(level: str) -> str:
 def field_of(form: Any, name: str) -> Any:
     """The bound field ``name`` of ``form`` (for fields added at run time)."""
     return form[name]
+
+
+@register.simple_tag
+def help_now() -> HelpNow:
+    """The warning signs and what to do, from the one advice source (triage/rules/advice.py)."""
+    return HELP_NOW
