@@ -15,7 +15,7 @@ Each piece is written in two registers:
 
 The levels follow the NHS "when and where to get care" care cards (emergency, urgent, non-urgent;
 docs/design/ux.md) and the UKONS 24-hour triage tool's dispositions. Each pathway cites its source.
-The wording choice for each pathway is recorded in docs/clinical-safety/hazard-log.md (HAZ-029).
+The wording choice for each pathway is recorded in docs/clinical-safety/hazard-log.md (HAZ-039).
 Advice supports the nurse's judgement and never replaces it.
 """
 
