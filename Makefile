@@ -33,7 +33,9 @@ run: setup
 	$(MANAGE) run_worker & worker=$$!; trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-test: setup
+# The whole verdict: formatting, lint, types, import contracts, migrations, then every test
+# (browser included) on SQLite and on a throwaway PostgreSQL.
+test: lint
 	scripts/test.sh
 
 lint: setup
