@@ -113,16 +113,24 @@ def _run(request: HttpRequest, patient_id: int | None, page: str | None) -> Http
                 status = 422
             else:
                 if finish:
-                    messages.success(request, "Thank you. Your answers are with your care team.")
                     if patient_id is None:
+                        messages.success(
+                            request, "Thank you. Your answers are with your care team."
+                        )
                         return redirect("portal_home")
+                    messages.success(
+                        request, "The assessment is recorded and the key worker can see it."
+                    )
                     return redirect("assessments", patient_id=patient_id)
                 if "save_and_leave" in request.POST:
-                    messages.success(
-                        request, "Your answers are saved. Carry on whenever you are ready."
-                    )
                     if patient_id is None:
+                        messages.success(
+                            request, "Your answers are saved. Carry on whenever you are ready."
+                        )
                         return redirect("portal_home")
+                    messages.success(
+                        request, "The answers are saved. Carry on with the person when ready."
+                    )
                     return redirect("assessments", patient_id=patient_id)
                 return redirect(_page_url(patient_id, PAGES[PAGES.index(page) + 1]))
         else:
