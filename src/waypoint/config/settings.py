@@ -242,7 +242,7 @@ if (
     )
 WAYPOINT_SAFETY_EMAIL = _optional_email("WAYPOINT_SAFETY_EMAIL")
 # Bank holidays count as out of hours (the `holidays` package, for this country and region).
-WAYPOINT_BANK_HOLIDAYS = _bank_holiday_region(env_str("WAYPOINT_BANK_HOLIDAYS", "GB-ENG"))
+WAYPOINT_BANK_HOLIDAYS = _bank_holiday_region(env_str("WAYPOINT_BANK_HOLIDAYS", "") or "GB-ENG")
 # Weekly symptom check-ins for people on active treatment (STAR / PRO-TECT style). *Proposed*.
 WAYPOINT_CHECK_IN_DAYS = env_int("WAYPOINT_CHECK_IN_DAYS", 7, minimum=1)
 WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH = env_int(

@@ -20,7 +20,13 @@ from waypoint.accounts.models import Role, User
 from waypoint.accounts.services import user_create
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record_many
-from waypoint.careteam.models import KeyWorkerAssignment, Organisation, Team, TeamMembership
+from waypoint.careteam.models import (
+    KeyWorkerAssignment,
+    Organisation,
+    Team,
+    TeamMembership,
+    TeamOpeningHours,
+)
 from waypoint.careteam.services import (
     keyworker_assign,
     organisation_create,
@@ -405,6 +411,17 @@ def _scale_out(
     return team_list, key_workers
 
 
+def _open_weekdays(team_list: Sequence[Team]) -> None:
+    """The breast care teams are in hours Monday to Friday, 09:00 to 17:00 (what their
+    in_hours_description says). The acute oncology helpline has no patients of its own, so its
+    hours never decide who is told about a report."""
+    TeamOpeningHours.objects.bulk_create(
+        TeamOpeningHours(team=team, weekday=day, opens_at=dt.time(9), closes_at=dt.time(17))
+        for team in team_list
+        for day in range(5)
+    )
+
+
 def load_demo(
     *,
     size: int,
@@ -420,6 +437,7 @@ def load_demo(
         teams, users = _create_staff()
         _create_persona(teams, users, today)
         team_list, key_workers = _scale_out(teams, users, count, per_team)
+        _open_weekdays(team_list)
         specs = generate(
             seed=seed, size=size, today=today, teams=count, key_workers_per_team=per_team
         )

@@ -33,7 +33,7 @@ def reports_for_actor(actor: User, *, reason: str = "") -> QuerySet[SymptomRepor
             recipient=actor,
             kind__in=(EventKind.ALERTED, EventKind.ESCALATED),
         )
-        scope = Q(team_id__in=team_ids_for(actor)) | Q(submitted_by=actor) | Exists(asked_to_act)
+        scope = Q(team_id__in=team_ids_for(actor)) | Q(submitted_by=actor) | Q(Exists(asked_to_act))
         if len(reason.strip()) >= MIN_REASON_LENGTH:
             scope |= Q(team_id__in=organisation_team_ids_for(actor))
         return base.filter(scope)
