@@ -16,6 +16,18 @@ def access_log_for_patient(patient: Patient) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(patient=patient).select_related("actor")
 
 
+def access_log_for_person(patient: Patient) -> QuerySet[AuditEvent]:
+    """What the person sees on the portal: others' reads and changes of their record.
+
+    Their own visits are left out; otherwise every page they open would bury the staff views
+    the page exists to show. Automatic actions (no actor) stay in.
+    """
+    events = access_log_for_patient(patient)
+    if patient.user_id is None:
+        return events
+    return events.exclude(actor_id=patient.user_id)
+
+
 def audit_events_search(
     *,
     actor: User,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
 from waypoint.assessments.selectors import hna_due_for, in_progress
-from waypoint.audit.selectors import access_log_for_patient
+from waypoint.audit.selectors import access_log_for_person
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
@@ -56,7 +56,7 @@ def access(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
-    page = paginate(access_log_for_patient(patient), page=page_number, page_size=50)
+    page = paginate(access_log_for_person(patient), page=page_number, page_size=50)
     return render(
         request, "portal/access.html", {"patient": patient, "contact": contact, "page": page}
     )
