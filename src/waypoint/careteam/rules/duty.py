@@ -3,7 +3,7 @@
 Why it matters: a red report made after the team has gone home must reach the clinician on duty
 at once, not wait in the inbox of a key worker who is off duty (docs/design/triage-rules.md,
 "Levels": a red report is promised a call back within 60 minutes; docs/clinical-safety/
-hazard-log.md, HAZ-039). The escalation chain reads this rule to decide who is told first.
+hazard-log.md, HAZ-040). The escalation chain reads this rule to decide who is told first.
 
 The rule works on local wall-clock time in the team's time zone, so 09:00 is 09:00 whether the
 clocks show GMT or BST (the last Sunday of March and of October). A team is open when the local
