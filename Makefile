@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and texts follow the address `make run` serves; a value in the environment wins.
+WAYPOINT_BASE_URL ?= http://$(HOST):$(PORT)
+export WAYPOINT_BASE_URL
 
 .PHONY: setup run test check lint format bench clean
 

@@ -183,6 +183,13 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("WAYPOINT_LOGIN_LOCKOUT", True)
 
 SESSION_COOKIE_AGE = env_int("WAYPOINT_SESSION_SECONDS", 60 * 60 * 8, minimum=300)
+# A signed-in person is warned this long before their session ends (NHS.UK timeout warning), and
+# may stay signed in; must be shorter than the session.
+WAYPOINT_SESSION_WARNING_SECONDS = env_int("WAYPOINT_SESSION_WARNING_SECONDS", 120, minimum=10)
+if WAYPOINT_SESSION_WARNING_SECONDS >= SESSION_COOKIE_AGE:
+    raise ConfigurationError(
+        "WAYPOINT_SESSION_WARNING_SECONDS must be shorter than WAYPOINT_SESSION_SECONDS"
+    )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("WAYPOINT_SECURE_COOKIES", False)
@@ -248,8 +255,12 @@ WAYPOINT_CHECK_IN_DAYS = env_int("WAYPOINT_CHECK_IN_DAYS", 7, minimum=1)
 WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH = env_int(
     "WAYPOINT_CHECK_IN_MISSED_FOR_OUTREACH", 2, minimum=1
 )
-# Links in messages point here.
+# Links in messages point here. `make run` sets it from HOST and PORT unless it is already set.
 WAYPOINT_BASE_URL = env_str("WAYPOINT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not WAYPOINT_BASE_URL.startswith(("http://", "https://")):
+    raise ConfigurationError(
+        f"WAYPOINT_BASE_URL must start with http:// or https://, got {WAYPOINT_BASE_URL!r}"
+    )
 
 # --- Notifications (the outbox) ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("WAYPOINT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
