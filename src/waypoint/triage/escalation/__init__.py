@@ -29,169 +29,38 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from waypoint.accounts.models import Role, User
-from waypoint.careteam.models import TeamMembership
-from waypoint.careteam.selectors import (
-    OnDuty,
-    absent_user_ids,
-    contact_for_patient,
-    on_call_at,
-    on_duty_for_patient,
-    on_duty_for_team,
-)
+from waypoint.accounts.models import User
+from waypoint.careteam.selectors import OnDuty
 from waypoint.notifications.models import Channel
-from waypoint.notifications.services import is_mobile, message_enqueue, messages_to_user
+from waypoint.notifications.services import message_enqueue
+from waypoint.triage.escalation.messages import message, note, send
+from waypoint.triage.escalation.recipients import (
+    STEP_LABELS,
+    already_told,
+    chain,
+    duty_for,
+    reachable,
+    step_recipients,
+    texts_allowed,
+)
 from waypoint.triage.models import EventKind, ReportEvent, ReportStatus, SymptomReport
 
+__all__ = [
+    "STEP_LABELS",
+    "alert_first_step",
+    "chain",
+    "escalations_due",
+    "escalations_run",
+    "reachable",
+    "step_recipients",
+]
+
 logger = logging.getLogger("waypoint.triage")
-
-STEP_LABELS = {
-    "key_worker": "the key worker (or cover)",
-    "on_call": "the team's on-call clinician",
-    "team_lead": "the team lead",
-    "acute_oncology": "an acute oncology nurse",
-}
-URGENT_LEVELS = frozenset({"red", "emergency"})
-# Someone who has had any of these for a report has been alerted: no step alerts them again as
-# "the next step" (the repeats after the chain is exhausted do).
-TOLD = (EventKind.ALERTED, EventKind.ESCALATED, EventKind.INFORMED)
-
-
-def chain() -> list[str]:
-    return list(settings.WAYPOINT_ESCALATION_CHAIN)
-
-
-def step_recipients(report: SymptomReport, step: str, *, now: dt.datetime) -> list[User]:
-    """The people of one chain step for this report at ``now``, whether or not already alerted."""
-    day = timezone.localdate(now)
-    if step == "key_worker":
-        if report.patient is None:
-            return []
-        person = contact_for_patient(report.patient, day=day).contact_person
-        return [person] if person is not None and person.is_active else []
-    if step == "on_call":
-        return on_call_at(report.team_id, now=now)
-    if step == "team_lead":
-        people = [
-            m.user
-            for m in TeamMembership.objects.filter(
-                team_id=report.team_id, is_lead=True, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name", "user_id")
-        ]
-    elif step == "acute_oncology":
-        # The organisation's acute oncology and helpline nurses: members of any of its teams.
-        people = list(
-            User.objects.filter(
-                role=Role.HELPLINE_NURSE,
-                is_active=True,
-                memberships__team__organisation_id=report.team.organisation_id,
-            )
-            .distinct()
-            .order_by("last_name", "first_name", "id")
-        )
-    else:
-        raise ValueError(f"Unknown escalation step {step!r}")
-    away = absent_user_ids((u.pk for u in people), day=day)
-    return [u for u in people if u.pk not in away]
-
-
-def reachable(user: User, *, texts: bool = True) -> bool:
-    """Whether a message can reach this person: an email address, or a mobile when texts go."""
-    return bool(user.email) or (texts and is_mobile(user.work_phone))
-
-
-def _duty(report: SymptomReport, *, now: dt.datetime) -> OnDuty:
-    if report.patient is not None:
-        return on_duty_for_patient(report.patient, now=now)
-    return on_duty_for_team(report.team, now=now)
-
-
-def _texts_allowed(report: SymptomReport, *, in_hours: bool) -> bool:
-    """Red and emergency reports text at any hour; amber texts only in the team's hours."""
-    return report.level in URGENT_LEVELS or in_hours
-
-
-def _already_told(report: SymptomReport) -> set[int]:
-    return set(
-        report.events.filter(kind__in=TOLD, recipient__isnull=False).values_list(
-            "recipient_id", flat=True
-        )
-    )
-
-
-def _note(report: SymptomReport, *, now: dt.datetime, detail: str, step: int | None = None) -> None:
-    """Record a step that could not alert someone, once: a condition that lasts is not recorded
-    again at every repeat."""
-    detail = detail[:300]
-    if report.events.filter(kind=EventKind.NO_RECIPIENT, detail=detail).exists():
-        return
-    ReportEvent.objects.create(
-        report=report, at=now, kind=EventKind.NO_RECIPIENT, step=step, detail=detail
-    )
-
-
-def _send(
-    report: SymptomReport,
-    *,
-    people: Iterable[tuple[User, str]],
-    kind: str,
-    now: dt.datetime,
-    in_hours: bool,
-    step: int | None,
-    why: str = "",
-) -> list[User]:
-    """Queue one message per person and record it; answer who was actually reached.
-
-    ``kind``: ALERTED (act now), ESCALATED (act: not yet acknowledged) or INFORMED (email only,
-    no action asked). Only a message actually queued is recorded as told.
-    """
-    informed = kind == EventKind.INFORMED
-    subject, body = _message(report, kind=kind, now=now)
-    texts = not informed and _texts_allowed(report, in_hours=in_hours)
-    topics: dict[str, str] = {
-        EventKind.INFORMED: "triage.information",
-        EventKind.ESCALATED: "triage.escalation",
-    }
-    topic = topics.get(kind, "triage.alert")
-    reached = []
-    for user, label in people:
-        queued = messages_to_user(
-            user=user,
-            subject=subject,
-            body=body,
-            topic=topic,
-            reference=str(report.pk),
-            now=now,
-            # Urgent and escalated alerts also go by text; anyone without email gets a text.
-            sms=texts
-            and (report.level in URGENT_LEVELS or kind == EventKind.ESCALATED or not user.email),
-        )
-        if not queued:
-            continue
-        channels = ", ".join(m.get_channel_display().lower() for m in queued)
-        verb = "Told" if informed else "Alerted"
-        role = f" ({label})" if informed else f" as {label}"
-        detail = f"{verb} {user.display_name}{role}"
-        if why:
-            detail += f": {why}"
-        ReportEvent.objects.create(
-            report=report,
-            at=now,
-            kind=kind,
-            recipient=user,
-            step=step,
-            detail=f"{detail} ({channels})"[:300],
-        )
-        reached.append(user)
-    return reached
 
 
 def _walk(
@@ -211,8 +80,8 @@ def _walk(
     instead, so their step is passed without a note.
     """
     steps = chain()
-    told = _already_told(report)
-    texts = _texts_allowed(report, in_hours=in_hours)
+    told = already_told(report)
+    texts = texts_allowed(report, in_hours=in_hours)
     for index in range(start, len(steps)):
         step = steps[index]
         label = STEP_LABELS[step]
@@ -223,14 +92,14 @@ def _walk(
         for user in new:
             if not reachable(user, texts=texts):
                 how = "email or mobile number" if texts else "email address (no texts at night)"
-                _note(
+                note(
                     report,
                     now=now,
                     step=index,
                     detail=f"Cannot alert {user.display_name} ({label}): no {how} recorded",
                 )
         ready = [u for u in new if reachable(u, texts=texts)]
-        if ready and _send(
+        if ready and send(
             report,
             people=[(u, label) for u in ready],
             kind=kind,
@@ -250,7 +119,7 @@ def _walk(
             )
         else:
             detail = f"Nobody who can be reached as {label}; moved on to the next step"
-        _note(report, now=now, step=index, detail=detail)
+        note(report, now=now, step=index, detail=detail)
     return None
 
 
@@ -264,7 +133,7 @@ def _move_to(report: SymptomReport, index: int) -> None:
 
 def alert_first_step(*, report: SymptomReport, now: dt.datetime) -> None:
     """Tell the person on duty at once (see the module docstring)."""
-    duty = _duty(report, now=now)
+    duty = duty_for(report, now=now)
     in_hours = duty.opening.is_open
     if duty.contact_on_duty:
         reached = _walk(report, start=0, now=now, kind=EventKind.ALERTED, in_hours=in_hours)
@@ -282,15 +151,15 @@ def alert_first_step(*, report: SymptomReport, now: dt.datetime) -> None:
         contact = duty.contact.contact_person
         if reached is None:
             # Nobody on duty can be reached: the key worker (or cover) is asked to act after all.
-            _note(report, now=now, detail=f"Nobody on duty could be alerted: {why}")
+            note(report, now=now, detail=f"Nobody on duty could be alerted: {why}")
             reached = _walk(report, start=0, now=now, kind=EventKind.ALERTED, in_hours=in_hours)
-        elif contact is not None and contact.is_active and contact.pk not in _already_told(report):
+        elif contact is not None and contact.is_active and contact.pk not in already_told(report):
             label = "covering for the key worker" if duty.contact.covering else "key worker"
             _inform(report, contact=contact, label=label, now=now, why=duty.why, in_hours=in_hours)
     if reached is None:
         _move_to(report, len(chain()))
         _nobody_reachable(report, now=now)
-        _note(report, now=now, detail="Nobody to alert: the report waits on the team queue")
+        note(report, now=now, detail="Nobody to alert: the report waits on the team queue")
         return
     _move_to(report, reached)
 
@@ -305,14 +174,14 @@ def _inform(
     in_hours: bool,
 ) -> None:
     if not contact.email:
-        _note(
+        note(
             report,
             now=now,
             detail=f"Cannot tell {contact.display_name} ({label}) for information: "
             "no email address recorded",
         )
         return
-    _send(
+    send(
         report,
         people=[(contact, label)],
         kind=EventKind.INFORMED,
@@ -336,7 +205,7 @@ def _nobody_reachable(report: SymptomReport, *, now: dt.datetime) -> None:
         return
     address = settings.WAYPOINT_SAFETY_EMAIL
     if address:
-        subject, body = _message(report, kind=EventKind.UNREACHABLE, now=now)
+        subject, body = message(report, kind=EventKind.UNREACHABLE, now=now)
         message_enqueue(
             channel=Channel.EMAIL,
             to=address,
@@ -386,16 +255,16 @@ def _on_duty_in_chain(
 def _repeat(report: SymptomReport, *, now: dt.datetime) -> None:
     """Alert everyone on duty in the chain again; if none of them can be reached, everyone in
     the chain who can be, on duty or not."""
-    duty = _duty(report, now=now)
+    duty = duty_for(report, now=now)
     in_hours = duty.opening.is_open
-    texts = _texts_allowed(report, in_hours=in_hours)
+    texts = texts_allowed(report, in_hours=in_hours)
     for everyone in (False, True):
         people = [
             (u, label)
             for u, label in _on_duty_in_chain(report, duty, now=now, everyone=everyone)
             if reachable(u, texts=texts)
         ]
-        if people and _send(
+        if people and send(
             report,
             people=people,
             kind=EventKind.ESCALATED,
@@ -405,14 +274,14 @@ def _repeat(report: SymptomReport, *, now: dt.datetime) -> None:
             why="alerted again, nobody has acknowledged",
         ):
             return
-    _note(report, now=now, detail="Nobody to alert: the report waits on the team queue")
+    note(report, now=now, detail="Nobody to alert: the report waits on the team queue")
 
 
 def _escalate(report: SymptomReport, *, now: dt.datetime) -> None:
     steps = chain()
     position = report.escalation_step
     if position < len(steps):
-        in_hours = _duty(report, now=now).opening.is_open
+        in_hours = duty_for(report, now=now).opening.is_open
         reached = _walk(
             report, start=position, now=now, kind=EventKind.ESCALATED, in_hours=in_hours
         )
@@ -422,38 +291,6 @@ def _escalate(report: SymptomReport, *, now: dt.datetime) -> None:
         _move_to(report, len(steps))
     _nobody_reachable(report, now=now)
     _repeat(report, now=now)
-
-
-def _message(report: SymptomReport, *, kind: str, now: dt.datetime) -> tuple[str, str]:
-    """No name or clinical detail leaves Waypoint in a message: only the level, team and link."""
-    level = report.level.upper()
-    url = f"{settings.WAYPOINT_BASE_URL}/triage/reports/{report.pk}/"
-    if kind == EventKind.INFORMED:
-        return (
-            f"Waypoint: new {level} symptom report, for information",
-            f"A {level} report for {report.team.name} has gone to the clinician on duty. You are "
-            f"told for information; no action is asked of you. Open {url}",
-        )
-    if kind == EventKind.UNREACHABLE:
-        return (
-            f"Waypoint: nobody reachable for a {level} symptom report",
-            f"A {level} report for {report.team.name} has not been acknowledged, and everyone in "
-            f"its escalation chain has been alerted. Alerts repeat until a clinician "
-            f"acknowledges it. Open {url}",
-        )
-    if kind == EventKind.ESCALATED:
-        subject = f"Waypoint: {level} symptom report not yet acknowledged"
-    else:
-        subject = f"Waypoint: new {level} symptom report"
-    due = (
-        "its response time has passed"
-        if report.respond_by and report.respond_by <= now
-        else f"respond by {timezone.localtime(report.respond_by):%H:%M on %d %b}"
-        if report.respond_by
-        else ""
-    )
-    body = f"A {level} report for {report.team.name} needs a clinician: {due}. Open {url}"
-    return subject, body
 
 
 def escalations_due(*, now: dt.datetime, limit: int) -> list[tuple[int, int]]:
