@@ -23,7 +23,7 @@ RAW = re.compile(
 
 
 class _Visible(HTMLParser):
-    """The text a sighted reader sees: no scripts, styles or attribute values."""
+    """The text a sighted reader sees: no scripts, styles, closed dialogs or attribute values."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,11 +31,11 @@ class _Visible(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style", "title", "template"}:
+        if tag in {"script", "style", "title", "template", "dialog"}:
             self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "title", "template"}:
+        if tag in {"script", "style", "title", "template", "dialog"}:
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:

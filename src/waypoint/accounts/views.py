@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from waypoint.accounts.models import Role
 from waypoint.core.http import acting_user
+from waypoint.core.session import session_expires_in
+from waypoint.core.session import session_extend as extend
 
 _HOME_BY_ROLE: dict[str, str] = {
     Role.KEY_WORKER: "caseload",
@@ -39,3 +42,15 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(_HOME_BY_ROLE.get(acting_user(request).role, "login"))
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in" (the timeout warning): the session runs a full length again from now."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"error": {"code": "signed_out", "message": "You have been signed out.", "fields": {}}},
+            status=401,
+        )
+    extend(request)
+    return JsonResponse({"expires_in": session_expires_in(request)})

@@ -4,11 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from waypoint.accounts.models import Role
+from waypoint.core.session import session_expires_in
 from waypoint.registry.rules.nhs_number import format_nhs_number
 
 register = template.Library()
@@ -84,6 +86,21 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     matching = [href for _, href in links if request.path.startswith(href)]
     current = max(matching, key=len, default=None)
     return [NavItem(text=text, href=href, current=href == current) for text, href in links]
+
+
+@dataclass(frozen=True)
+class SessionTimeout:
+    expires_in: int
+    warn_before: int
+
+
+@register.simple_tag
+def session_timeout(request: HttpRequest) -> SessionTimeout:
+    """For the timeout warning (core/includes/session_timeout.html)."""
+    return SessionTimeout(
+        expires_in=session_expires_in(request),
+        warn_before=settings.WAYPOINT_SESSION_WARNING_SECONDS,
+    )
 
 
 @register.filter

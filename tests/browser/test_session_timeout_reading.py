@@ -1,0 +1,63 @@
+"""The NHS.UK timeout warning: staff are warned before their session ends, can stay signed in,
+and lose nothing they typed if it ends anyway. Sessions here last seconds, not hours."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.conftest import NewPage, login
+from waypoint.core.testing import PASSWORD, World
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_are_warned_and_stay_signed_in(
+    new_page: NewPage,
+    live_server: LiveServer,
+    world: World,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.SESSION_COOKIE_AGE = 8
+    settings.WAYPOINT_SESSION_WARNING_SECONDS = 5
+    page = new_page()
+    login(page, live_server, "kw")
+    page.goto(f"{live_server.url}/patients/{world.patient.pk}/")
+    dialog = page.get_by_role("alertdialog", name="You will be signed out soon")
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=8_000)
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    expect(dialog.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(dialog).to_contain_text("You will be signed out in")
+    stay.click()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(6_000)  # past the end of the session as it was before staying
+    page.reload()
+    assert "/login/" not in page.url
+    expect(page.locator("h1")).to_contain_text("Ada Lovelace")
+
+
+def test_text_typed_before_the_session_ends_is_back_after_signing_in(
+    new_page: NewPage,
+    live_server: LiveServer,
+    world: World,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.SESSION_COOKIE_AGE = 6
+    settings.WAYPOINT_SESSION_WARNING_SECONDS = 4
+    page = new_page()
+    login(page, live_server, "kw")
+    form_page = f"{live_server.url}/patients/{world.patient.pk}/assessments/more/"
+    page.goto(form_page)
+    words = "She is worried about paying for travel to appointments."
+    page.locator("textarea").fill(words)
+    page.wait_for_url("**/login/**", timeout=15_000)  # the session ended: signed out
+    page.get_by_label("Username").fill("kw")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url == form_page
+    expect(page.locator("textarea")).to_have_value(words)
+    expect(page.locator("#draft-restored")).to_contain_text("has been put back")
