@@ -13,6 +13,7 @@ page. ``test_every_edit_page_is_in_the_table`` fails when one is added without a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -258,3 +259,22 @@ def test_a_bound_nhs_form_reads_crlf_line_breaks_as_newlines() -> None:
     form = Address({"address": "Flat 2\r\n14 Park Row\r\nLeeds"})
     assert form.is_valid()
     assert form.cleaned_data["address"] == "Flat 2\n14 Park Row\nLeeds"
+
+
+def test_every_hand_written_date_input_gets_its_value_through_the_iso_filter() -> None:
+    """Templates that write a date picker by hand fill it with ``|input_date`` (or
+    ``|input_datetime``), never with a display format such as ``|uk_date``."""
+    from pathlib import Path
+
+    import waypoint
+
+    tag = re.compile(r"<input\b[^>]*\btype=\"(date|datetime-local)\"[^>]*>")
+    wrong: list[str] = []
+    for template in Path(waypoint.__path__[0]).rglob("templates/**/*.html"):
+        for match in tag.finditer(template.read_text(encoding="utf-8")):
+            value = re.search(r'value="([^"]*)"', match[0])
+            if value and "{{" in value[1]:
+                wanted = "|input_date" if match[1] == "date" else "|input_datetime"
+                if wanted not in value[1]:
+                    wrong.append(f"{template.name}: {match[0]}")
+    assert not wrong, "\n".join(wrong)
