@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from waypoint.accounts.policies import Permission
 from waypoint.assessments import selectors, services
+from waypoint.assessments.forms import DecisionForm, DeclineForm
 from waypoint.assessments.models import NeedsAssessment
 from waypoint.assessments.rules import hna
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed, WaypointError
+from waypoint.core.forms import NhsForm, apply_service_errors
 from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
+from waypoint.core.views import form_page, permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.services import patient_open
 
@@ -205,33 +207,70 @@ def overview(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
+def _assessment_form_page(
+    request: HttpRequest, form: NhsForm, patient_id: int, *, title: str, submit: str
+) -> HttpResponse:
+    patient = patient_open(actor=acting_user(request), patient_id=patient_id)
+    return form_page(
+        request,
+        form,
+        title=title,
+        submit=submit,
+        back_url=reverse("assessments", args=[patient.pk]),
+        back_text="Back to needs assessments",
+        caption=f"{patient.given_name} {patient.family_name}",
+    )
+
+
 @require_POST
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def decide(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
-    try:
-        services.psychosocial_decision_record(
-            actor=acting_user(request),
-            assessment_id=assessment_id,
-            decision=request.POST.get("decision", ""),
-        )
-    except ValidationFailed as exc:
-        messages.warning(request, exc.message)
-    else:
-        messages.success(request, "The decision is recorded.")
-    return redirect("assessments", patient_id=patient_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.psychosocial_decision_record(
+                actor=acting_user(request),
+                assessment_id=assessment_id,
+                decision=form.cleaned_data["decision"],
+            )
+        except WaypointError as exc:
+            if exc.status_code == 404:
+                raise
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The decision is recorded.")
+            return redirect("assessments", patient_id=patient_id)
+    return _assessment_form_page(
+        request,
+        form,
+        patient_id,
+        title="Record the psychosocial referral decision",
+        submit="Record the decision",
+    )
 
 
 @require_POST
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def decline(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        services.hna_decline(
-            actor=acting_user(request), patient_id=patient_id, reason=request.POST.get("reason", "")
-        )
-    except WaypointError as exc:
-        if exc.status_code == 404:
-            raise
-        messages.warning(request, exc.message)
-    else:
-        messages.success(request, "Recorded that the person declined an assessment for now.")
-    return redirect("assessments", patient_id=patient_id)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hna_decline(
+                actor=acting_user(request),
+                patient_id=patient_id,
+                reason=form.cleaned_data["reason"],
+            )
+        except WaypointError as exc:
+            if exc.status_code == 404:
+                raise
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Recorded that the person declined an assessment for now.")
+            return redirect("assessments", patient_id=patient_id)
+    return _assessment_form_page(
+        request,
+        form,
+        patient_id,
+        title="The person does not want an assessment now",
+        submit="Record that it was declined",
+    )

@@ -42,6 +42,8 @@ class AssignForm(NhsForm):
         initial="New secondary diagnosis",
         help_text="For example: new secondary diagnosis, moved closer to home, nurse left.",
     )
+    # The page the form was sent from, to go back to (shown again on its own after an error).
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
 
 
 class CoverForm(NhsForm):

@@ -17,7 +17,7 @@ from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user, page_number
-from waypoint.core.views import permission_required
+from waypoint.core.views import form_page, permission_required
 from waypoint.registry.services import patient_get_for_update
 
 
@@ -89,7 +89,7 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
         (u.pk, u.display_name) for u in _key_workers_of([patient.team_id])
     ]
     back = request.POST.get("next") or reverse("patient_detail", args=[patient.pk])
-    if not back.startswith("/"):
+    if not back.startswith("/") or back.startswith("//"):  # this site's pages only
         back = reverse("patient_detail", args=[patient.pk])
     outcome: str
     ok = False
@@ -103,6 +103,7 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             outcome = f"Not assigned: {'; '.join(exc.fields.values()) or exc}"
+            apply_service_errors(form, exc)
         else:
             ok = True
             outcome = (
@@ -117,7 +118,16 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
             "careteam/_assigned_row.html",
             {"patient": patient, "outcome": outcome, "ok": ok},
         )
-    (messages.success if ok else messages.error)(request, outcome)
+    if not ok:
+        return form_page(
+            request,
+            form,
+            title=f"Choose a key worker for {patient.full_name}",
+            submit="Assign",
+            back_url=back,
+            back_text="Back",
+        )
+    messages.success(request, outcome)
     return redirect(back)
 
 

@@ -20,7 +20,7 @@ def apply_service_errors(form: forms.Form, error: WaypointError) -> None:
                 form.mark_invalid(name)
             placed = True
         else:
-            form.add_error(None, f"{field}: {message}")
+            form.add_error(None, message)
             placed = True
     if not placed:
         form.add_error(None, error.message)

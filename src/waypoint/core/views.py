@@ -4,9 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.core.http import acting_user
@@ -31,3 +33,35 @@ def permission_required(
         return wrapped
 
     return decorator
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    submit: str,
+    back_url: str,
+    back_text: str,
+    caption: str = "",
+    intro: str = "",
+) -> HttpResponse:
+    """A form posted from a busy page, shown again on its own page because something in it needs
+    correcting (422): the NHS.UK error summary, the error beside each field, the values kept.
+
+    Errors about a field belong beside the field, never in a banner at the top of another page.
+    """
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back_url": back_url,
+            "back_text": back_text,
+            "caption": caption,
+            "intro": intro,
+        },
+        status=422,
+    )

@@ -191,11 +191,12 @@ def _record_form_page(
     form_class: type[NhsForm],
     title: str,
     initial: Callable[[Patient], dict[str, Any]] | None = None,
-    save: Callable[[User, Patient, dict[str, Any]], str],
+    save: Callable[[User, Patient, dict[str, Any]], str | None],
 ) -> HttpResponse:
     """A form on one person's record: show it, save through a service, or show its errors.
 
-    ``save`` calls the service and returns the message to show on the record page.
+    ``save`` calls the service and returns the message to show on the record page, or None when
+    there was nothing to save.
     """
     actor = acting_user(request)
     patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
@@ -206,10 +207,16 @@ def _record_form_page(
         except WaypointError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, done)
+            if done is None:
+                messages.info(request, "Nothing was changed.")
+            else:
+                messages.success(request, done)
             return redirect("patient_detail", patient.pk)
     return render(
-        request, "registry/simple_form.html", {"form": form, "patient": patient, "title": title}
+        request,
+        "registry/simple_form.html",
+        {"form": form, "patient": patient, "title": title},
+        status=422 if form.errors else 200,
     )
 
 
@@ -222,7 +229,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     def current(patient: Patient) -> dict[str, Any]:
         return {name: getattr(patient, name) for name in _EDIT_FIELDS}
 
-    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str | None:
         before = current(patient)
         changes = {
             name: value
@@ -230,7 +237,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             if value != before[name] and not (_blank(value) and _blank(before[name]))
         }
         if not changes:
-            return "Nothing was changed."
+            return None
         services.patient_update(actor=actor, patient=patient, changes=changes)
         return "Details saved."
 

@@ -35,6 +35,18 @@ def services_search(
     return services
 
 
+def service_named(raw_id: object) -> str:
+    """The name of the active service with this id as posted by a form, or "" if there is none."""
+    try:
+        service_id = int(str(raw_id))
+    except ValueError:
+        return ""
+    found = SupportService.objects.filter(pk=service_id, is_active=True).values_list(
+        "name", flat=True
+    )
+    return found.first() or ""
+
+
 def referrals_of(patient: Patient) -> QuerySet[Referral]:
     return Referral.objects.filter(patient=patient).select_related("service", "requested_by")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,12 +14,14 @@ from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound, WaypointError
+from waypoint.core.forms import NhsForm, apply_service_errors
 from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
+from waypoint.core.views import form_page, permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
 from waypoint.support import resource_pack, selectors, services, sessions
+from waypoint.support.forms import OfferForm, PortalReferralForm, ReferralForm, ReferralMoveForm
 from waypoint.support.models import (
     Booking,
     BookingStatus,
@@ -70,62 +71,104 @@ def patient_support(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "support/patient_support.html", context)
 
 
-def _act(request: HttpRequest, action: str, done: str, **kwargs: object) -> None:
+def _act(request: HttpRequest, form: NhsForm, action: str, done: str, **kwargs: object) -> bool:
+    """Call the service ``action``; on success say ``done``, else put its errors on ``form``."""
     try:
         getattr(services, action)(actor=acting_user(request), **kwargs)
     except WaypointError as exc:
         if exc.status_code == 404:
             raise
-        detail = "; ".join(exc.fields.values()) if exc.fields else ""
-        messages.warning(request, f"{exc.message} {detail}".strip())
-    else:
-        messages.success(request, done)
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _patient_page(patient: Patient) -> dict[str, str]:
+    return {
+        "back_url": reverse("patient_support", args=[patient.pk]),
+        "back_text": "Back to support and referrals",
+        "caption": f"{patient.given_name} {patient.family_name}",
+    }
 
 
 @require_POST
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def refer(request: HttpRequest, patient_id: int) -> HttpResponse:
-    _act(
+    form = ReferralForm(request.POST)
+    if form.is_valid() and _act(
         request,
+        form,
         "referral_create",
         "The referral is made.",
         patient_id=patient_id,
-        service_id=int(request.POST.get("service_id") or 0),
-        reason=request.POST.get("reason", ""),
+        service_id=form.cleaned_data["service_id"],
+        reason=form.cleaned_data["reason"],
+    ):
+        return redirect("patient_support", patient_id=patient_id)
+    patient = patient_open(actor=acting_user(request), patient_id=patient_id)
+    service = selectors.service_named(form.data.get("service_id"))
+    return form_page(
+        request,
+        form,
+        title=f"Refer to {service}" if service else "Make a referral",
+        submit="Refer",
+        **_patient_page(patient),
     )
-    return redirect("patient_support", patient_id=patient_id)
 
 
 @require_POST
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def move(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
-    booked = request.POST.get("booked_for") or None
-    _act(
+    form = ReferralMoveForm(request.POST)
+    if form.is_valid() and _act(
         request,
+        form,
         "referral_move",
         "The referral is updated.",
         referral_id=referral_id,
-        to=request.POST.get("status", ""),
-        note=request.POST.get("note", ""),
-        booked_for=timezone.make_aware(dt.datetime.fromisoformat(booked)) if booked else None,
+        to=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+        booked_for=form.cleaned_data["booked_for"],
+    ):
+        return redirect("patient_support", patient_id=patient_id)
+    patient = patient_open(actor=acting_user(request), patient_id=patient_id)
+    referral = selectors.referrals_of(patient).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound()
+    return form_page(
+        request,
+        form,
+        title=f"Update the referral to {referral.service.name}",
+        intro=f"It is {referral.get_status_display().lower()} now.",
+        submit="Update",
+        **_patient_page(patient),
     )
-    return redirect("patient_support", patient_id=patient_id)
 
 
 @require_POST
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def offer(request: HttpRequest, patient_id: int) -> HttpResponse:
-    answer = request.POST.get("accepted", "")
-    _act(
+    form = OfferForm(request.POST)
+    if form.is_valid() and _act(
         request,
+        form,
         "offer_record",
         "The offer is recorded.",
         patient_id=patient_id,
-        kind=request.POST.get("kind", ""),
-        accepted={"yes": True, "no": False}.get(answer),
-        note=request.POST.get("note", ""),
+        kind=form.cleaned_data["kind"],
+        accepted=form.accepted_answer(),
+        note=form.cleaned_data["note"],
+    ):
+        return redirect("patient_support", patient_id=patient_id)
+    patient = patient_open(actor=acting_user(request), patient_id=patient_id)
+    return form_page(
+        request,
+        form,
+        title="Record support offered",
+        submit="Record the offer",
+        **_patient_page(patient),
     )
-    return redirect("patient_support", patient_id=patient_id)
 
 
 @permission_required(Permission.VIEW_OWN_RECORD)
@@ -146,15 +189,26 @@ def portal_support(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_refer(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
-    _act(
+    form = PortalReferralForm(request.POST)
+    if form.is_valid() and _act(
         request,
+        form,
         "referral_create",
         "Your request is sent. The service will contact you.",
         patient_id=patient.pk,
-        service_id=int(request.POST.get("service_id") or 0),
-        reason=request.POST.get("reason", "") or "I would like support from this service.",
+        service_id=form.cleaned_data["service_id"],
+        reason=form.cleaned_data["reason"] or "I would like support from this service.",
+    ):
+        return redirect("portal_support")
+    service = selectors.service_named(form.data.get("service_id"))
+    return form_page(
+        request,
+        form,
+        title=f"Ask {service} to contact you" if service else "Ask a service to contact you",
+        submit="Send",
+        back_url=reverse("portal_support"),
+        back_text="Back to support",
     )
-    return redirect("portal_support")
 
 
 @permission_required(Permission.VIEW_OWN_RECORD)
@@ -191,7 +245,7 @@ def portal_book(request: HttpRequest, session_id: int) -> HttpResponse:
     except WaypointError as exc:
         if exc.status_code == 404:
             raise
-        messages.warning(request, exc.message)
+        messages.error(request, exc.message)
     else:
         messages.success(
             request,
@@ -237,7 +291,7 @@ def portal_pack(request: HttpRequest) -> HttpResponse:
         except WaypointError as exc:
             if exc.status_code == 404:
                 raise
-            messages.warning(request, "; ".join(exc.fields.values()) or exc.message)
+            messages.error(request, "; ".join(exc.fields.values()) or exc.message)
         else:
             messages.success(request, "Your pack is ordered. It should arrive within a week.")
             return redirect("portal_pack")

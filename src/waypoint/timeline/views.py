@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,53 +8,46 @@ from django.utils import timezone
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
+from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.services import patient_open
 from waypoint.timeline import selectors, services
-from waypoint.timeline.models import ContactKind, Response
+from waypoint.timeline.forms import TimelineRecordForm
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
 def timeline(request: HttpRequest, patient_id: int) -> HttpResponse:
     actor = acting_user(request)
     patient = patient_open(actor=actor, patient_id=patient_id)
-    if request.method == "POST":
+    form = TimelineRecordForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             services.timeline_record(
                 actor=actor,
                 patient_id=patient.pk,
-                kind=request.POST.get("kind", ""),
-                on=dt.date.fromisoformat(
-                    request.POST.get("on") or timezone.localdate().isoformat()
-                ),
-                note=request.POST.get("note", ""),
-                result=request.POST.get("result", ""),
-                contact_kind=request.POST.get("contact_kind", ""),
-                key_worker_introduced=bool(request.POST.get("key_worker_introduced")),
-                discharged_on=dt.date.fromisoformat(request.POST["discharged_on"])
-                if request.POST.get("discharged_on")
-                else None,
-                reason=request.POST.get("reason", ""),
-                unplanned=request.POST.get("planned") != "1",
+                kind=data["kind"],
+                on=data["on"],
+                note=data["note"],
+                result=data["result"],
+                contact_kind=data["contact_kind"],
+                key_worker_introduced=data["key_worker_introduced"],
+                discharged_on=data["discharged_on"],
+                reason=data["reason"],
+                unplanned=not data["planned"],
             )
-        except (ValidationFailed, ValueError) as exc:
-            text = "; ".join(exc.fields.values()) if isinstance(exc, ValidationFailed) else str(exc)
-            messages.warning(request, f"Not recorded: {text}")
+        except ValidationFailed as exc:
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Recorded on the timeline.")
-        return redirect("timeline", patient_id=patient.pk)
+            return redirect("timeline", patient_id=patient.pk)
     return render(
         request,
         "timeline/timeline.html",
-        {
-            "patient": patient,
-            "entries": selectors.timeline_for(patient),
-            "responses": Response.choices,
-            "contact_kinds": ContactKind.choices,
-            "today": timezone.localdate(),
-        },
+        {"patient": patient, "entries": selectors.timeline_for(patient), "form": form},
+        status=422 if form.errors else 200,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from waypoint.core.forms import NhsDateInput, NhsDateTimeInput, NhsForm
+from waypoint.registry.rules.nhs_number import normalise_nhs_number
 from waypoint.triage.models import CallerRelationship, Disposition
 from waypoint.triage.rules.vocabulary import SACT_KINDS, SYMPTOMS, Kind, Symptom
 
@@ -215,3 +216,17 @@ class CloseForm(NhsForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )
+
+
+class LinkCallForm(NhsForm):
+    nhs_number = forms.CharField(
+        label="NHS number of the registered person",
+        max_length=20,
+        error_messages={"required": "Enter the person's NHS number."},
+    )
+
+    def clean_nhs_number(self) -> str:
+        try:
+            return normalise_nhs_number(self.cleaned_data["nhs_number"])
+        except ValueError as exc:
+            raise forms.ValidationError(f"The NHS number is not valid: {exc}") from exc

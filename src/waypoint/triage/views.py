@@ -16,10 +16,9 @@ from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user, page_number
-from waypoint.core.views import permission_required
+from waypoint.core.views import form_page, permission_required
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
-from waypoint.registry.rules.nhs_number import normalise_nhs_number
 from waypoint.registry.services import patient_open, patient_search
 from waypoint.treatment.selectors import active_line
 from waypoint.triage import helpline, selectors, services
@@ -28,6 +27,7 @@ from waypoint.triage.forms import (
     CloseForm,
     GradeOnlyForm,
     HelplineCallForm,
+    LinkCallForm,
     symptoms_from_answers,
 )
 from waypoint.triage.models import HelplineCall, SymptomReport
@@ -119,7 +119,7 @@ def acknowledge(request: HttpRequest, report_id: int) -> HttpResponse:
         except WaypointError as exc:
             if exc.status_code == 404:
                 raise
-            messages.warning(request, exc.message)
+            messages.error(request, exc.message)
             return redirect("triage_report", report_id=report_id)
         else:
             messages.success(request, "You have acknowledged the report. The clock has stopped.")
@@ -146,7 +146,7 @@ def close(request: HttpRequest, report_id: int) -> HttpResponse:
         except WaypointError as exc:
             if exc.status_code == 404:
                 raise
-            messages.warning(request, exc.message)
+            messages.error(request, exc.message)
             return redirect("triage_report", report_id=report_id)
         else:
             messages.success(request, "The outcome is recorded and the report is closed.")
@@ -295,18 +295,25 @@ def unregistered_calls(request: HttpRequest) -> HttpResponse:
 @permission_required(Permission.LOG_HELPLINE_CALL)
 def link_call(request: HttpRequest, call_id: int) -> HttpResponse:
     actor = acting_user(request)
-    try:
-        nhs_number = normalise_nhs_number(request.POST.get("nhs_number", ""))
-    except ValueError as exc:
-        messages.warning(request, f"The NHS number is not valid: {exc}")
-        return redirect("triage_unregistered")
-    scope = registry_policies.patients_for_actor(actor, reason=f"Linking helpline call {call_id}")
-    patient_id = scope.filter(nhs_number=nhs_number).values_list("pk", flat=True).first()
-    if patient_id is None:
-        messages.warning(
-            request, "Nobody with that NHS number is registered yet. Register them first."
+    form = LinkCallForm(request.POST)
+    if form.is_valid():
+        nhs_number = form.cleaned_data["nhs_number"]
+        scope = registry_policies.patients_for_actor(
+            actor, reason=f"Linking helpline call {call_id}"
         )
-        return redirect("triage_unregistered")
-    helpline.helpline_call_link_patient(actor=actor, call_id=call_id, patient_id=patient_id)
-    messages.success(request, "The call is now on the person's record.")
-    return redirect(reverse("patient_detail", args=[patient_id]))
+        patient_id = scope.filter(nhs_number=nhs_number).values_list("pk", flat=True).first()
+        if patient_id is not None:
+            helpline.helpline_call_link_patient(actor=actor, call_id=call_id, patient_id=patient_id)
+            messages.success(request, "The call is now on the person's record.")
+            return redirect(reverse("patient_detail", args=[patient_id]))
+        form.add_error(
+            "nhs_number", "Nobody with that NHS number is registered yet. Register them first."
+        )
+    return form_page(
+        request,
+        form,
+        title="Link the call to a registered person",
+        submit="Link",
+        back_url=reverse("triage_unregistered"),
+        back_text="Back to unregistered callers",
+    )
