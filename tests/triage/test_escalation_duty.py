@@ -360,7 +360,7 @@ def test_an_exhausted_chain_marks_nobody_reachable_tells_safety_once_and_repeats
     assert stored.nobody_reachable_at == at
     safety = OutboundMessage.objects.get(topic="triage.nobody_reachable")
     assert (safety.to, safety.channel) == ("safety@example.nhs.uk", "email")
-    assert "Lovelace" not in safety.body and "RED" in safety.subject
+    assert "Lovelace" not in safety.body and "red (urgent)" in safety.subject
     repeated = {who for kind, who in told(report)[-4:]}
     assert repeated == {"kw", "colleague", "onc", "helpline"}  # everyone on duty in the chain
 

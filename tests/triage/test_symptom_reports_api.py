@@ -293,7 +293,7 @@ def test_red_report_alerts_the_key_worker_through_the_outbox(world, api_as):
     api_as(world.patient_user).post(f"/patients/{world.patient.pk}/symptom-reports", sepsis_body())
     message = OutboundMessage.objects.get()
     assert message.to == "kate@example.nhs.uk"
-    assert "RED" in message.subject
+    assert "red (urgent)" in message.subject
     assert "Lovelace" not in message.body  # no name leaves Waypoint in a message
     assert ReportEvent.objects.filter(kind=EventKind.ALERTED, recipient=world.key_worker).exists()
 

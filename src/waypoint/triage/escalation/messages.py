@@ -14,21 +14,30 @@ from waypoint.notifications.services import messages_to_user
 from waypoint.triage.escalation.recipients import URGENT_LEVELS, texts_allowed
 from waypoint.triage.models import EventKind, ReportEvent, SymptomReport
 
+# The level as a word in a sentence ("an emergency report", "a red (urgent) report"), never a code.
+LEVEL_NAMES = {
+    "emergency": "emergency",
+    "red": "red (urgent)",
+    "amber": "amber",
+    "green": "green",
+}
+
 
 def message(report: SymptomReport, *, kind: str, now: dt.datetime) -> tuple[str, str]:
     """Subject and body for one kind of message (see the module docstring)."""
-    level = report.level.upper()
+    level = LEVEL_NAMES.get(report.level, report.level)
+    a_level = f"{'An' if level[0] in 'aeiou' else 'A'} {level}"
     url = f"{settings.WAYPOINT_BASE_URL}/triage/reports/{report.pk}/"
     if kind == EventKind.INFORMED:
         return (
             f"Waypoint: new {level} symptom report, for information",
-            f"A {level} report for {report.team.name} has gone to the clinician on duty. You are "
+            f"{a_level} report for {report.team.name} has gone to the clinician on duty. You are "
             f"told for information; no action is asked of you. Open {url}",
         )
     if kind == EventKind.UNREACHABLE:
         return (
-            f"Waypoint: nobody reachable for a {level} symptom report",
-            f"A {level} report for {report.team.name} has not been acknowledged, and everyone in "
+            f"Waypoint: nobody reachable for {a_level.lower()} symptom report",
+            f"{a_level} report for {report.team.name} has not been acknowledged, and everyone in "
             f"its escalation chain has been alerted. Alerts repeat until a clinician "
             f"acknowledges it. Open {url}",
         )
@@ -43,7 +52,7 @@ def message(report: SymptomReport, *, kind: str, now: dt.datetime) -> tuple[str,
         if report.respond_by
         else ""
     )
-    body = f"A {level} report for {report.team.name} needs a clinician: {due}. Open {url}"
+    body = f"{a_level} report for {report.team.name} needs a clinician: {due}. Open {url}"
     return subject, body
 
 
