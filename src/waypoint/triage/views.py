@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from waypoint.accounts.policies import Permission
+from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
@@ -59,7 +59,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "team": team,
             "page": page,
             "now": timezone.now(),
-            "outreach": selectors.outreach_for_team(actor, team_id=team.pk),
+            # Missed check-ins name people of the team, which only the team's own clinicians
+            # see without a reason; a helpline nurse's queue is the calls and reports alone.
+            "outreach": selectors.outreach_for_team(actor, team_id=team.pk)
+            if has_permission(actor, Permission.VIEW_TEAM_PATIENTS)
+            else None,
         },
     )
 
