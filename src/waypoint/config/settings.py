@@ -225,6 +225,9 @@ WAYPOINT_HELPLINE_PHONE = env_str("WAYPOINT_HELPLINE_PHONE", "0808 800 6000")
 WAYPOINT_HELPLINE_HOURS = env_str(
     "WAYPOINT_HELPLINE_HOURS", "Monday to Friday 9am to 4pm, Saturday 9am to 1pm"
 )
+# The service's out-of-hours number, shown on the page people see when Waypoint itself fails (it
+# cannot look up their team then). Empty: that page points them to their appointment letter.
+WAYPOINT_OUT_OF_HOURS_PHONE = env_str("WAYPOINT_OUT_OF_HOURS_PHONE", "")
 # KW1 (docs/design/care-standards.md): a named key worker within T0 + 14 days. *Proposed* deadline.
 WAYPOINT_KEY_WORKER_DEADLINE_DAYS = env_int("WAYPOINT_KEY_WORKER_DEADLINE_DAYS", 14, minimum=1)
 WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)

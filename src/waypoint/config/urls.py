@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("waypoint.experience.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]
+
+# Waypoint's pages for errors; /api/ and /fhir keep their JSON errors (core/error_pages.py).
+handler400 = "waypoint.core.error_pages.bad_request"
+handler403 = "waypoint.core.error_pages.permission_denied"
+handler404 = "waypoint.core.error_pages.page_not_found"
+handler500 = "waypoint.core.error_pages.server_error"

@@ -31,7 +31,7 @@ class RequestIdMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Turns domain errors raised in page views into Django's 404/403/400 responses."""
+    """Turns domain errors raised in page views into Waypoint's 404, 403 and 400 pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,16 +40,13 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-        from django.views import defaults
-
+        from waypoint.core import error_pages
         from waypoint.core.errors import Forbidden, NotFound, WaypointError
 
         if isinstance(exception, NotFound):
-            return defaults.page_not_found(request, Http404(exception.message))
+            return error_pages.page_not_found(request, exception)
         if isinstance(exception, Forbidden):
-            return defaults.permission_denied(request, PermissionDenied(exception.message))
+            return error_pages.permission_denied(request, exception)
         if isinstance(exception, WaypointError):
-            return defaults.bad_request(request, exception)
+            return error_pages.bad_request(request, exception)
         return None

@@ -1,0 +1,131 @@
+"""The pages for 400, 403, 404 and 500, wired as Django's error handlers in config/urls.py.
+
+Pages get Waypoint's layout, a plain explanation and a way on. The JSON API keeps its error
+envelope (``{"error": {"code", "message", "fields"}}``) and /fhir its OperationOutcome, so a
+client never receives an HTML page it cannot read.
+
+The 500 page is drawn without the request's context processors and without ``base.html``: it is
+shown when something has already failed, often the database, so it reads only settings. When the
+failure is the database, it answers 503 (with Retry-After), which tells a proxy or a client to try
+again rather than that the request was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from waypoint.core.errors import WaypointError
+
+# FHIR R4 OperationOutcome issue types (http://hl7.org/fhir/issue-type) for each status.
+_FHIR_ISSUE = {
+    400: "invalid",
+    403: "forbidden",
+    404: "not-found",
+    500: "exception",
+    503: "transient",
+}
+_API_CODE = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    500: "server_error",
+    503: "unavailable",
+}
+_API_MESSAGE = {
+    400: "The request could not be understood.",
+    403: "You may not do this.",
+    404: "Not found.",
+    500: "Something went wrong on our side.",
+    503: "The service is unavailable for a moment. Try again shortly.",
+}
+
+
+def _machine_error(request: HttpRequest, status: int, message: str = "") -> HttpResponse | None:
+    """The API's envelope or FHIR's OperationOutcome for paths that machines call, else None."""
+    text = message or _API_MESSAGE[status]
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": _API_CODE[status], "message": text, "fields": {}}}
+        return JsonResponse(body, status=status)
+    if request.path == "/fhir" or request.path.startswith("/fhir/"):
+        outcome = {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": "fatal" if status >= 500 else "error",
+                    "code": _FHIR_ISSUE[status],
+                    "diagnostics": text,
+                }
+            ],
+        }
+        return HttpResponse(
+            json.dumps(outcome),
+            status=status,
+            content_type="application/fhir+json; fhirVersion=4.0.1; charset=utf-8",
+        )
+    return None
+
+
+def _back_url(request: HttpRequest) -> str:
+    """The page the person came from, if it was one of ours; otherwise the home page."""
+    referer = request.headers.get("Referer", "")
+    try:
+        host = request.get_host()
+    except SuspiciousOperation:  # the 400 for a host not in ALLOWED_HOSTS comes here too
+        return "/"
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    ):
+        return referer
+    return "/"
+
+
+def _page(request: HttpRequest, status: int, template: str, message: str = "") -> HttpResponse:
+    machine = _machine_error(request, status, message)
+    if machine is not None:
+        return machine
+    return render(
+        request, template, {"back_url": _back_url(request), "message": message}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A domain error's message is written for people ("Say why you need this record"); anything
+    # else that lands here (a malformed request) is described in general words only.
+    message = exception.message if isinstance(exception, WaypointError) else ""
+    return _page(request, 400, "400.html", message)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, 403, "403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(request, 404, "404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Called by Django while it handles the exception, so the exception is still current."""
+    failed = sys.exc_info()[1]
+    status = 503 if isinstance(failed, DatabaseError) else 500
+    machine = _machine_error(request, status)
+    if machine is None:
+        html = loader.get_template("500.html").render(
+            {
+                "helpline_phone": settings.WAYPOINT_HELPLINE_PHONE,
+                "helpline_hours": settings.WAYPOINT_HELPLINE_HOURS,
+                "out_of_hours_phone": settings.WAYPOINT_OUT_OF_HOURS_PHONE,
+            }
+        )
+        machine = HttpResponse(html, status=status)
+    if status == 503:
+        machine["Retry-After"] = "30"
+    return machine
