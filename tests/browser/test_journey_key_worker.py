@@ -69,6 +69,9 @@ def test_the_key_worker_works_through_her_day(
     expect(row).to_contain_text("Kate Walker")
     expect(row).to_contain_text("Overdue")  # the needs assessment
     expect(page.locator("#caseload-table")).not_to_contain_text("OTHER, Bea")  # Colin's
+    # On a desktop screen the whole table is in view: no column cut off or scrolled away.
+    fits = "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1"
+    assert page.locator("#caseload-table").evaluate(fits), "the caseload is wider than the page"
     journey.step("caseload")
 
     # A newly diagnosed person waits for a key worker: assign the suggested one.

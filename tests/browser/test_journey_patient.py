@@ -17,9 +17,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import Journey
+from waypoint.accounts.models import User
 from waypoint.assessments.care_plans import ActionInput, care_plan_revise
+from waypoint.careteam.models import OnCallShift
 from waypoint.core.testing import World
 from waypoint.experience import services as experience_services
+from waypoint.notifications.models import OutboundMessage
 from waypoint.registry.services import patient_open
 from waypoint.support.models import PeerSession, SupportService
 from waypoint.triage.models import SymptomReport
@@ -263,3 +266,50 @@ def test_the_person_walks_their_portal_on_a_phone(
     journey.step("survey-thanks")
 
     journey.finish()
+
+
+def test_at_two_in_the_morning_back_pain_with_weak_legs_alerts_the_on_call_nurse(
+    new_page: NewPage, live_server: LiveServer, world: World
+) -> None:
+    """Brief journey 2: red, pathway MSCC, advice at once, and the on-call clinician alerted."""
+    night = dt.datetime(2026, 12, 31, 2, tzinfo=dt.UTC)  # Thursday, 2am in London
+    OnCallShift.objects.create(
+        team=world.team_a,
+        clinician=world.colleague,
+        created_by=world.admin,
+        starts_at=night - dt.timedelta(hours=9),
+        ends_at=night + dt.timedelta(hours=7),
+    )
+    User.objects.filter(pk=world.colleague.pk).update(email="colin.lee@example.org")
+    with time_machine.travel(night, tick=True):
+        page = new_page(viewport=PHONE)
+        journey = Journey(page, live_server.url, "patient_night")
+        login(page, live_server, "patient")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Report new or worse symptoms").click()
+        page.get_by_label("None of these").check()
+        continue_(page)
+        page.get_by_label("New or worse pain in your back or neck").check()
+        page.get_by_label("Weakness in your arms or legs that is new").check()
+        journey.step("what-is-bothering-you")
+        continue_(page)
+        # Nothing more to add on the page that asks for anything else.
+        expect(page.get_by_label("Is there anything else you want to tell us?")).to_be_visible()
+        continue_(page)
+        expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+        journey.step("check-your-answers")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send to my care team").click()
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Call your team now")
+        assert background_of_card(page, "Call your team now") == NHS_RED
+        expect(page.locator("main")).to_contain_text("spinal cord")
+        expect(page.locator("main")).to_contain_text("020 7946 0999")  # out of hours
+        expect_no_internal_codes(page)
+        journey.step("result")
+        report = SymptomReport.objects.get()
+        assert report.level == "red" and "mscc" in report.pathways
+        # Out of hours the on-call clinician is alerted at once, not the key worker asleep.
+        alerted = OutboundMessage.objects.filter(recipient=world.colleague)
+        assert alerted.filter(to="colin.lee@example.org").exists()
+        journey.finish()
