@@ -23,6 +23,7 @@ from django import forms
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from tests.assessments.test_care_plans import pdf_text
 from tests.core.browser_forms import page_form, sanitise
 
 from waypoint.accounts.models import User
@@ -183,6 +184,10 @@ def test_the_plan_saved_unchanged_keeps_its_by_when_dates_on_the_page(world: Wor
     current = shown[: shown.index("Earlier plan")]
     assert _uk(_today() + dt.timedelta(days=2)) in current
     assert _uk(_today() + dt.timedelta(days=43)) in current
+    # The PDF shared with the GP carries them too.
+    pdf = pdf_text(client.get(f"/patients/{world.patient.pk}/care-plan/2.pdf").content)
+    assert _uk(_today() + dt.timedelta(days=2)) in pdf
+    assert _uk(_today() + dt.timedelta(days=43)) in pdf
 
 
 def _url_names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:
