@@ -77,7 +77,7 @@ def test_a_person_reports_fever_and_back_pain_on_a_phone_and_is_told_to_call_now
     with page.expect_navigation():
         page.get_by_role("button", name="Send to my care team").click()
 
-    card = page.locator(".nhsuk-care-card--urgent")
+    card = page.locator(".nhsuk-card--care--urgent").first
     expect(card).to_contain_text("Call your team now")
     expect(card).to_contain_text("020 7946 0999")
     expect(card.get_by_role("link", name="020 7946 0999")).to_have_attribute(
@@ -98,7 +98,7 @@ def test_an_emergency_shows_call_999_at_once(
     page.goto(f"{live_server.url}/portal/symptoms/?new=1")
     page.get_by_label("Chest pain").check()
     continue_(page)
-    card = page.locator(".nhsuk-care-card--emergency")
+    card = page.locator(".nhsuk-card--care--emergency").first
     expect(card).to_contain_text("Call 999 now")
     expect(card.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
     assert_accessible(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -103,6 +104,13 @@ def _render_detail(
             "ack_form": ack_form,
             "close_form": close_form,
             "now": timezone.now(),
+            # A helpline nurse opens the record from a report they are dealing with: that report
+            # is the reason the record asks them for, and it is recorded as such.
+            "record_query": (
+                urlencode({"reason": f"Dealing with symptom report {report.pk}"})
+                if registry_policies.needs_reason(acting_user(request))
+                else ""
+            ),
         },
         status=status,
     )
