@@ -61,3 +61,15 @@ def test_the_portal_page_orders_and_admins_send(world, client):
     client.post("/resource-pack/orders/", {"order_id": order.pk})
     order.refresh_from_db()
     assert order.status == "dispatched"
+
+
+def test_a_bad_order_shows_the_error_beside_the_field_and_keeps_what_was_typed(world, client):
+    client.force_login(world.patient_user)
+    page = client.post("/portal/resource-pack/", dict(ORDER, address="  ")).content.decode()
+    assert "There is a problem" in page
+    assert 'id="id_address-error"' in page
+    assert "Enter the address." in page
+    assert "nhsuk-form-group--error" in page
+    assert 'value="Ada Lovelace"' in page  # the name typed is kept
+    assert "nhsuk-notification-banner--success" not in page
+    assert not ResourcePackOrder.objects.exists()

@@ -49,3 +49,28 @@ class OfferForm(NhsForm):
 
     def accepted_answer(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("accepted") or "")
+
+
+class PackOrderForm(NhsForm):
+    """A printed resource pack, posted to the person (the service checks the same rules)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the name to post it to."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    address = forms.CharField(
+        label="Address",
+        max_length=1000,
+        error_messages={"required": "Enter the address."},
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter the postcode."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "class": "nhsuk-input nhsuk-input--width-10"}
+        ),
+    )

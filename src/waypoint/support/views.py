@@ -21,7 +21,13 @@ from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
 from waypoint.support import resource_pack, selectors, services, sessions
-from waypoint.support.forms import OfferForm, PortalReferralForm, ReferralForm, ReferralMoveForm
+from waypoint.support.forms import (
+    OfferForm,
+    PackOrderForm,
+    PortalReferralForm,
+    ReferralForm,
+    ReferralMoveForm,
+)
 from waypoint.support.models import (
     Booking,
     BookingStatus,
@@ -279,19 +285,23 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_pack(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
-    if request.method == "POST":
+    form = PackOrderForm(
+        request.POST or None,
+        initial={
+            "name": patient.full_name,
+            "address": patient.address,
+            "postcode": patient.postcode,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             resource_pack.pack_order(
-                actor=acting_user(request),
-                patient_id=patient.pk,
-                name=request.POST.get("name", ""),
-                address=request.POST.get("address", ""),
-                postcode=request.POST.get("postcode", ""),
+                actor=acting_user(request), patient_id=patient.pk, **form.cleaned_data
             )
         except WaypointError as exc:
             if exc.status_code == 404:
                 raise
-            messages.error(request, "; ".join(exc.fields.values()) or exc.message)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Your pack is ordered. It should arrive within a week.")
             return redirect("portal_pack")
@@ -303,7 +313,7 @@ def portal_pack(request: HttpRequest) -> HttpResponse:
             "sections": resource_pack.sections(),
             "orders": patient.resource_pack_orders.order_by("-requested_at"),
             "contact": contact_for_patient(patient, day=timezone.localdate()),
-            "form": request.POST,
+            "form": form,
         },
     )
 
