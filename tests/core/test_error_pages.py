@@ -186,3 +186,15 @@ def test_waypoints_urls_wire_every_handler() -> None:
     assert resolver.resolve_error_handler(403) is error_pages.permission_denied
     assert resolver.resolve_error_handler(404) is error_pages.page_not_found
     assert resolver.resolve_error_handler(500) is error_pages.server_error
+
+
+def test_a_form_sent_without_its_security_token_says_nothing_was_saved(world: World) -> None:
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(world.patient_user)
+    response = client.post("/portal/resource-pack/", {"name": "Ada", "address": "1 Row"})
+    assert response.status_code == 403
+    page = text(response.content.decode(), "nhsuk-main-wrapper")
+    assert "Your form could not be sent" in page
+    assert "Nothing was saved" in page
+    assert "Go to the Waypoint home page" in page
+    assert "CSRF" not in page

@@ -129,3 +129,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if status == 503:
         machine["Retry-After"] = "30"
     return machine
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (usually one left open past the end of a session,
+    or opened before signing in again): say so in plain words; nothing was saved."""
+    machine = _machine_error(request, 403, "The request's security token is missing or expired.")
+    if machine is not None:
+        return machine
+    return render(request, "403_csrf.html", {"back_url": _back_url(request)}, status=403)
