@@ -1,7 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.db.models import ForeignKey
+from django.http import HttpRequest
 
+from waypoint.accounts.models import Role, User
 from waypoint.careteam.models import (
     Cover,
     OnCallShift,
@@ -10,16 +15,41 @@ from waypoint.careteam.models import (
     TeamMembership,
     TeamOpeningHours,
 )
+from waypoint.core.forms import NhsDateTimeInput
+
+# Who may be a team member or on call: active clinical staff, never a person's own account.
+CLINICAL_ROLES = (Role.KEY_WORKER, Role.HELPLINE_NURSE, Role.ONCOLOGIST)
 
 
-class TeamMembershipInline(admin.TabularInline[TeamMembership, Team]):
+def _clinicians_only(
+    db_field: ForeignKey[Any, Any], kwargs: dict[str, Any], name: str
+) -> dict[str, Any]:
+    """A plain, labelled select of clinical staff (the admin's searchable widget has no
+    accessible name, and a list of every account would include the people in the registry)."""
+    if db_field.name == name:
+        kwargs["queryset"] = User.objects.filter(role__in=CLINICAL_ROLES, is_active=True).order_by(
+            "last_name", "first_name"
+        )
+    return kwargs
+
+
+class TeamMembershipInline(admin.StackedInline[TeamMembership, Team]):
+    """Stacked, so that every field (lead, delete) has its own label."""
+
     model = TeamMembership
     extra = 1
-    autocomplete_fields = ("user",)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        return super().formfield_for_foreignkey(
+            db_field, request, **_clinicians_only(db_field, kwargs, "user")
+        )
 
 
-class TeamOpeningHoursInline(admin.TabularInline[TeamOpeningHours, Team]):
-    """The hours that decide who is told first about a red report (out of hours: on call)."""
+class TeamOpeningHoursInline(admin.StackedInline[TeamOpeningHours, Team]):
+    """The hours that decide who is told first about a red report (out of hours: on call).
+    Stacked, so that every field has its own label."""
 
     model = TeamOpeningHours
     extra = 0
@@ -55,8 +85,18 @@ class OnCallShiftAdmin(admin.ModelAdmin[OnCallShift]):
 
     list_display = ("team", "clinician", "starts_at", "ends_at")
     list_filter = ("team",)
-    autocomplete_fields = ("clinician",)
     readonly_fields = ("created_by",)
+    # One labelled local date-and-time field each, instead of the admin's unlabelled pair.
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": NhsDateTimeInput}
+    }
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        return super().formfield_for_foreignkey(
+            db_field, request, **_clinicians_only(db_field, kwargs, "clinician")
+        )
 
     def save_model(self, request: Any, obj: OnCallShift, form: Any, change: bool) -> None:
         if not change:

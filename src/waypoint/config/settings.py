@@ -121,7 +121,8 @@ WSGI_APPLICATION = "waypoint.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Waypoint's overrides of Django's own templates (the admin's stylesheet), found first.
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
