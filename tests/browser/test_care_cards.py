@@ -107,6 +107,9 @@ def test_the_helpline_grade_panel_is_an_urgent_card_with_words_to_read_out(
     panel = page.locator("#grade-panel-card").inner_text()
     assert "Say to the caller" in panel
     assert "24-hour" not in panel
+    page.get_by_role("button", name='Put these words in "Advice given"').click()
+    said = page.locator("#read-out").inner_text().strip()
+    assert page.get_by_label("Advice given").input_value() == said
     assert_accessible(page)
 
 

@@ -223,7 +223,11 @@ def helpline_call(request: HttpRequest) -> HttpResponse:
             grade_form = GradeOnlyForm(request.POST)
             grade_form.is_valid()
             outcome, grade_problem = _grade_form_outcome(grade_form, patient)
-            form = HelplineCallForm(initial=request.POST.dict())
+            initial = request.POST.dict()
+            if outcome is not None and not initial.get("advice_given", "").strip():
+                # The words to say, from the one advice source, ready to edit into what was said.
+                initial["advice_given"] = outcome_view(outcome).read_out
+            form = HelplineCallForm(initial=initial)
         elif form.is_valid():
             outcome, grade_problem = _grade_form_outcome(form, patient)
             try:
@@ -248,6 +252,7 @@ def helpline_call(request: HttpRequest) -> HttpResponse:
         "results": results,
         "outcome": outcome_view(outcome) if outcome else None,
         "grade_problem": grade_problem,
+        "in_call_form": True,
     }
     return render(request, "triage/helpline_call.html", context)
 
@@ -293,7 +298,11 @@ def helpline_grade(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "triage/_grade_panel.html",
-        {"outcome": outcome_view(outcome) if outcome else None, "grade_problem": problem},
+        {
+            "outcome": outcome_view(outcome) if outcome else None,
+            "grade_problem": problem,
+            "in_call_form": True,
+        },
     )
 
 
