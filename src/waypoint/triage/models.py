@@ -91,7 +91,9 @@ class SymptomReport(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
 
-    escalation_step = models.PositiveSmallIntegerField(default=0)
+    # Keeps counting through the repeats after the chain is exhausted: an integer, so a report left
+    # unacknowledged for years still escalates (a small integer would overflow within a year).
+    escalation_step = models.PositiveIntegerField(default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     nobody_reachable_at = models.DateTimeField(
         null=True,
