@@ -4,9 +4,12 @@
 // for a full session again) or "Sign out". Text typed into forms is kept in sessionStorage, keyed by
 // the page's address, as it is typed; if the session ends anyway, the person signs in again, comes
 // back to the same page and finds their text put back. A submit that reaches another page clears it.
+// Kept text belongs to the person who typed it: on a shared computer, whoever signs in next in the
+// same tab never sees it, and it is deleted as soon as someone else signs in.
 
 const dialog = document.getElementById("session-timeout");
-const DRAFT = "waypoint-draft:";
+const DRAFTS = "waypoint-draft:";
+const DRAFT = `${DRAFTS}${dialog ? dialog.dataset.user : ""}:`;
 const SUBMITTED = "waypoint-submitted";
 const here = location.pathname + location.search;
 const TEXT = "textarea, input:not([type]), input[type=text], input[type=search], input[type=email], input[type=tel], input[type=number], input[type=url], input[type=date]";
@@ -72,7 +75,15 @@ function words(seconds) {
   return seconds === 1 ? "in 1 second" : `in ${Math.max(seconds, 0)} seconds`;
 }
 
+function forgetOtherPeoplesText() {
+  for (let i = sessionStorage.length - 1; i >= 0; i -= 1) {
+    const key = sessionStorage.key(i);
+    if (key && key.startsWith(DRAFTS) && !key.startsWith(DRAFT)) sessionStorage.removeItem(key);
+  }
+}
+
 if (dialog) {
+  forgetOtherPeoplesText();
   forgetSubmitted();
   restore();
   document.addEventListener("input", (event) => {

@@ -61,3 +61,28 @@ def test_text_typed_before_the_session_ends_is_back_after_signing_in(
     assert page.url == form_page
     expect(page.locator("textarea")).to_have_value(words)
     expect(page.locator("#draft-restored")).to_contain_text("has been put back")
+
+
+def test_someone_else_signing_in_at_the_same_screen_never_sees_the_text(
+    new_page: NewPage,
+    live_server: LiveServer,
+    world: World,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.SESSION_COOKIE_AGE = 6
+    settings.WAYPOINT_SESSION_WARNING_SECONDS = 4
+    page = new_page()
+    login(page, live_server, world.key_worker.username)
+    form_page = f"{live_server.url}/patients/{world.patient.pk}/assessments/more/"
+    page.goto(form_page)
+    page.locator("textarea").fill("She is worried about paying for travel to appointments.")
+    page.wait_for_url("**/login/**", timeout=15_000)
+    page.get_by_label("Username").fill(world.colleague.username)  # a teammate, same tab
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url == form_page
+    expect(page.locator("textarea")).to_have_value("")
+    expect(page.locator("#draft-restored")).to_have_count(0)
+    kept = page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('waypoint-draft:'))")
+    assert all(f":{world.colleague.pk}:" in key for key in kept)
