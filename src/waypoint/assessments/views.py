@@ -19,10 +19,10 @@ from waypoint.assessments.forms import DecisionForm, DeclineForm
 from waypoint.assessments.models import NeedsAssessment
 from waypoint.assessments.rules import hna
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.core.errors import ValidationFailed, WaypointError
-from waypoint.core.forms import NhsForm, apply_service_errors
+from waypoint.core.errors import ValidationFailed
+from waypoint.core.forms import NhsForm
 from waypoint.core.http import acting_user
-from waypoint.core.views import form_page, permission_required
+from waypoint.core.views import form_page, form_service_call, permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.services import patient_open
 
@@ -226,20 +226,17 @@ def _assessment_form_page(
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def decide(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.psychosocial_decision_record(
-                actor=acting_user(request),
-                assessment_id=assessment_id,
-                decision=form.cleaned_data["decision"],
-            )
-        except WaypointError as exc:
-            if exc.status_code == 404:
-                raise
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "The decision is recorded.")
-            return redirect("assessments", patient_id=patient_id)
+    if form.is_valid() and form_service_call(
+        request,
+        form,
+        lambda: services.psychosocial_decision_record(
+            actor=acting_user(request),
+            assessment_id=assessment_id,
+            decision=form.cleaned_data["decision"],
+        ),
+        done="The decision is recorded.",
+    ):
+        return redirect("assessments", patient_id=patient_id)
     return _assessment_form_page(
         request,
         form,
@@ -253,20 +250,15 @@ def decide(request: HttpRequest, patient_id: int, assessment_id: int) -> HttpRes
 @permission_required(Permission.EDIT_TEAM_PATIENTS)
 def decline(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hna_decline(
-                actor=acting_user(request),
-                patient_id=patient_id,
-                reason=form.cleaned_data["reason"],
-            )
-        except WaypointError as exc:
-            if exc.status_code == 404:
-                raise
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Recorded that the person declined an assessment for now.")
-            return redirect("assessments", patient_id=patient_id)
+    if form.is_valid() and form_service_call(
+        request,
+        form,
+        lambda: services.hna_decline(
+            actor=acting_user(request), patient_id=patient_id, reason=form.cleaned_data["reason"]
+        ),
+        done="Recorded that the person declined an assessment for now.",
+    ):
+        return redirect("assessments", patient_id=patient_id)
     return _assessment_form_page(
         request,
         form,

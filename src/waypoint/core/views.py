@@ -5,12 +5,15 @@ from functools import wraps
 from typing import ParamSpec
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from waypoint.accounts.policies import Permission, has_permission
+from waypoint.core.errors import WaypointError
+from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
 
 P = ParamSpec("P")
@@ -65,3 +68,20 @@ def form_page(
         },
         status=422,
     )
+
+
+def form_service_call(
+    request: HttpRequest, form: forms.Form, call: Callable[[], object], *, done: str
+) -> bool:
+    """Run the service behind a valid form. True when it worked (``done`` is shown as a success);
+    otherwise its errors go onto ``form``, beside their fields, and the page is shown again. A
+    record out of scope stays a 404, never a form error."""
+    try:
+        call()
+    except WaypointError as exc:
+        if exc.status_code == 404:
+            raise
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, done)
+    return True

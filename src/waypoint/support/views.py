@@ -14,9 +14,9 @@ from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound, WaypointError
-from waypoint.core.forms import NhsForm, apply_service_errors
+from waypoint.core.forms import NhsForm
 from waypoint.core.http import acting_user
-from waypoint.core.views import form_page, permission_required
+from waypoint.core.views import form_page, form_service_call, permission_required
 from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
@@ -79,15 +79,12 @@ def patient_support(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, form: NhsForm, action: str, done: str, **kwargs: object) -> bool:
     """Call the service ``action``; on success say ``done``, else put its errors on ``form``."""
-    try:
-        getattr(services, action)(actor=acting_user(request), **kwargs)
-    except WaypointError as exc:
-        if exc.status_code == 404:
-            raise
-        apply_service_errors(form, exc)
-        return False
-    messages.success(request, done)
-    return True
+    return form_service_call(
+        request,
+        form,
+        lambda: getattr(services, action)(actor=acting_user(request), **kwargs),
+        done=done,
+    )
 
 
 def _patient_page(patient: Patient) -> dict[str, str]:
@@ -293,18 +290,19 @@ def portal_pack(request: HttpRequest) -> HttpResponse:
             "postcode": patient.postcode,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            resource_pack.pack_order(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_service_call(
+            request,
+            form,
+            lambda: resource_pack.pack_order(
                 actor=acting_user(request), patient_id=patient.pk, **form.cleaned_data
-            )
-        except WaypointError as exc:
-            if exc.status_code == 404:
-                raise
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Your pack is ordered. It should arrive within a week.")
-            return redirect("portal_pack")
+            ),
+            done="Your pack is ordered. It should arrive within a week.",
+        )
+    ):
+        return redirect("portal_pack")
     return render(
         request,
         "support/portal_pack.html",
