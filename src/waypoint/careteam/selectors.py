@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import holidays
 from django.conf import settings
 from django.db.models import (
     Count,
@@ -33,7 +31,7 @@ from waypoint.careteam.models import (
     TeamMembership,
     TeamOpeningHours,
 )
-from waypoint.careteam.rules.duty import Opening, OpeningHours, team_opening
+from waypoint.careteam.rules.duty import Opening, OpeningHours, bank_holidays, team_opening
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.registry.models import Patient
@@ -364,14 +362,6 @@ def covers_for_actor(actor: User, *, day: dt.date) -> QuerySet[Cover]:
 
 
 # --- Who is on duty ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=32)
-def bank_holidays(region: str, year: int) -> frozenset[dt.date]:
-    """Bank holidays of ``region`` (``GB-ENG``, ``GB-SCT`` …; checked at start-up) in ``year``,
-    from the maintained ``holidays`` package, substitute days included."""
-    country, _, subdivision = region.partition("-")
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
 
 
 def team_opening_at(team: Team, *, now: dt.datetime) -> Opening:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
-import holidays
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from waypoint.careteam.rules.duty import bank_holiday_region
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from waypoint.standards.rules.standards import Deadlines
 from waypoint.triage.rules.config import TriageConfig, TriageConfigError, config_with_overrides
@@ -20,17 +20,13 @@ ESCALATION_STEPS = frozenset({"key_worker", "on_call", "team_lead", "acute_oncol
 
 
 def _bank_holiday_region(value: str) -> str:
-    """``GB-ENG``, ``GB-SCT``, ``GB-WLS``, ``GB-NIR`` (or another country and subdivision that
-    the ``holidays`` package knows): refused at start-up when the package does not know it."""
-    country, _, subdivision = value.strip().upper().partition("-")
     try:
-        holidays.country_holidays(country, subdiv=subdivision or None)
-    except NotImplementedError as exc:
+        return bank_holiday_region(value)
+    except ValueError as exc:
         raise ConfigurationError(
             f"WAYPOINT_BANK_HOLIDAYS must be a country and region such as GB-ENG, GB-SCT, "
             f"GB-WLS or GB-NIR, got {value!r}"
         ) from exc
-    return f"{country}-{subdivision}" if subdivision else country
 
 
 def _optional_email(name: str) -> str:

@@ -16,8 +16,11 @@ and the on-call clinician is told at once (the safe reading).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+
+import holidays
 
 DUTY_RULES_VERSION = "waypoint-duty-1"
 
@@ -81,3 +84,22 @@ def team_opening(
         )
     spans = ", ".join(f"{r.opens_at:%H:%M}–{r.closes_at:%H:%M}" for r in todays)
     return Opening(is_open=False, local=local, why=f"out of the team's hours ({name} {spans})")
+
+
+def bank_holiday_region(value: str) -> str:
+    """``GB-ENG``, ``GB-SCT``, ``GB-WLS``, ``GB-NIR`` (or another country and subdivision the
+    ``holidays`` package knows), normalised; ValueError for one it does not know."""
+    country, _, subdivision = value.strip().upper().partition("-")
+    try:
+        holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError as exc:  # the package's answer for an unknown country or region
+        raise ValueError(f"unknown bank-holiday region {value!r}") from exc
+    return f"{country}-{subdivision}" if subdivision else country
+
+
+@functools.lru_cache(maxsize=32)
+def bank_holidays(region: str, year: int) -> frozenset[dt.date]:
+    """The bank holidays of ``region`` (checked by ``bank_holiday_region``) in ``year``, from the
+    maintained ``holidays`` package, substitute days included."""
+    country, _, subdivision = region.partition("-")
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
