@@ -4,7 +4,7 @@ and lose nothing they typed if it ends anyway. Sessions here last seconds, not h
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
@@ -39,6 +39,27 @@ def test_staff_are_warned_and_stay_signed_in(
     expect(page.locator("h1")).to_contain_text("Ada Lovelace")
 
 
+WORDS = "She is worried about paying for travel to appointments."
+
+
+def _typed_then_signed_in_again(
+    new_page: NewPage, live_server: LiveServer, world: World, *, next_user: str
+) -> tuple[Page, str]:
+    """The key worker types into a form until the session ends; ``next_user`` signs in at the
+    same screen and is taken back to the form. Answers the page and the form's address."""
+    page = new_page()
+    login(page, live_server, world.key_worker.username)
+    form_page = f"{live_server.url}/patients/{world.patient.pk}/assessments/more/"
+    page.goto(form_page)
+    page.locator("textarea").fill(WORDS)
+    page.wait_for_url("**/login/**", timeout=15_000)  # the session ended: signed out
+    page.get_by_label("Username").fill(next_user)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    return page, form_page
+
+
 def test_text_typed_before_the_session_ends_is_back_after_signing_in(
     new_page: NewPage,
     live_server: LiveServer,
@@ -47,19 +68,11 @@ def test_text_typed_before_the_session_ends_is_back_after_signing_in(
 ) -> None:
     settings.SESSION_COOKIE_AGE = 6
     settings.WAYPOINT_SESSION_WARNING_SECONDS = 4
-    page = new_page()
-    login(page, live_server, "kw")
-    form_page = f"{live_server.url}/patients/{world.patient.pk}/assessments/more/"
-    page.goto(form_page)
-    words = "She is worried about paying for travel to appointments."
-    page.locator("textarea").fill(words)
-    page.wait_for_url("**/login/**", timeout=15_000)  # the session ended: signed out
-    page.get_by_label("Username").fill("kw")
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    page, form_page = _typed_then_signed_in_again(
+        new_page, live_server, world, next_user=world.key_worker.username
+    )
     assert page.url == form_page
-    expect(page.locator("textarea")).to_have_value(words)
+    expect(page.locator("textarea")).to_have_value(WORDS)
     expect(page.locator("#draft-restored")).to_contain_text("has been put back")
 
 
@@ -71,16 +84,12 @@ def test_someone_else_signing_in_at_the_same_screen_never_sees_the_text(
 ) -> None:
     settings.SESSION_COOKIE_AGE = 6
     settings.WAYPOINT_SESSION_WARNING_SECONDS = 4
-    page = new_page()
-    login(page, live_server, world.key_worker.username)
-    form_page = f"{live_server.url}/patients/{world.patient.pk}/assessments/more/"
-    page.goto(form_page)
-    page.locator("textarea").fill("She is worried about paying for travel to appointments.")
-    page.wait_for_url("**/login/**", timeout=15_000)
-    page.get_by_label("Username").fill(world.colleague.username)  # a teammate, same tab
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    page, form_page = _typed_then_signed_in_again(
+        new_page,
+        live_server,
+        world,
+        next_user=world.colleague.username,  # a teammate
+    )
     assert page.url == form_page
     expect(page.locator("textarea")).to_have_value("")
     expect(page.locator("#draft-restored")).to_have_count(0)
