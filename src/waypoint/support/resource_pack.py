@@ -24,7 +24,6 @@ from waypoint.support.models import (
     ResourcePackSection,
     SupportOffer,
 )
-from waypoint.triage.presentation import HELP_NOW
 
 ORDER_OBJECT = "resource_pack_order"
 
@@ -45,7 +44,6 @@ def pack_pdf(*, contact: PatientContact | None, helpline: tuple[str, str]) -> by
             "sections": list(sections()),
             "printed": timezone.localtime(),
             "contact": contact,
-            "help": HELP_NOW,
             "helpline_phone": helpline[0],
             "helpline_hours": helpline[1],
         },
