@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Seeds a population into a throwaway PostgreSQL, serves Waypoint with gunicorn and production
-# settings, and measures page latency against the stack's floor (bench/run.py; bench/README.md).
+# Seeds a population into a throwaway PostgreSQL, serves Waypoint with gunicorn and debug off,
+# and measures page latency against the stack's floor (bench/run.py; bench/README.md).
 # Then the triage measurements: grading throughput on one core (bench/triage_rules.py), symptom
 # reports through the API under concurrent load (bench/triage_api.py) and the background worker
 # draining a backlog of escalations and messages (bench/triage_worker.py).
@@ -65,7 +65,9 @@ log_dir="$PG_THROWAWAY_DIR/logs"
 mkdir -p "$log_dir"
 
 export DATABASE_URL="$PG_THROWAWAY_URL"
-export WAYPOINT_DEBUG=false WAYPOINT_PRODUCTION=true WAYPOINT_LOG_LEVEL=ERROR
+# Not WAYPOINT_PRODUCTION: production refuses seed_demo and plain HTTP (its cookies are HTTPS-only),
+# and the benchmark seeds the demo and talks HTTP to 127.0.0.1. Debug is off, as in production.
+export WAYPOINT_DEBUG=false WAYPOINT_LOG_LEVEL=ERROR
 WAYPOINT_SECRET_KEY="bench-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
 export WAYPOINT_SECRET_KEY
 export WAYPOINT_VAR_DIR="$PG_THROWAWAY_DIR/var"
@@ -126,7 +128,7 @@ PY
 then
   exit 1
 fi
-echo "gunicorn: $WORKERS sync workers on 127.0.0.1:$port, WAYPOINT_DEBUG=false, WAYPOINT_PRODUCTION=true"
+echo "gunicorn: $WORKERS sync workers on 127.0.0.1:$port, WAYPOINT_DEBUG=false"
 
 postgres_pid=$(head -n 1 "$PG_THROWAWAY_DIR/data/postmaster.pid")
 meta=(

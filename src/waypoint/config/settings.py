@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -13,6 +14,7 @@ from django.core.validators import validate_email
 
 from waypoint.careteam.rules.duty import bank_holiday_region
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from waypoint.config.production import Deployment, production_problems
 from waypoint.standards.rules.standards import Deadlines
 from waypoint.triage.rules.config import TriageConfig, TriageConfigError, config_with_overrides
 
@@ -62,10 +64,11 @@ VAR_DIR = Path(env_str("WAYPOINT_VAR_DIR", str(BASE_DIR / "var")))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("WAYPOINT_DEBUG", False)
+# A production server refuses to start until it is configured as one (config/production.py; the
+# check is at the end of this file, once every value it looks at has been read).
+WAYPOINT_PRODUCTION = env_bool("WAYPOINT_PRODUCTION", False)
 _DEV_SECRET = "waypoint-insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("WAYPOINT_SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("WAYPOINT_PRODUCTION", False):
-    raise ConfigurationError("WAYPOINT_SECRET_KEY must be set in production")
 ALLOWED_HOSTS = env_list("WAYPOINT_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("WAYPOINT_CSRF_TRUSTED_ORIGINS", [])
 
@@ -94,8 +97,12 @@ INSTALLED_APPS = [
     "waypoint.experience",
     "waypoint.reports",
     "waypoint.portal",
-    "waypoint.demo",
 ]
+# The demo population (`seed_demo`) is for trying Waypoint out; a production server does not carry
+# it, so its published logins can never be loaded there. Nothing else imports waypoint.demo (an
+# import-linter contract).
+if not WAYPOINT_PRODUCTION:
+    INSTALLED_APPS.append("waypoint.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -195,6 +202,30 @@ CSRF_FAILURE_VIEW = "waypoint.core.error_pages.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a reverse proxy that ends TLS, the proxy tells Waypoint the request came over HTTPS in a
+# header such as X-Forwarded-Proto (value "https"). Name it only if the proxy always sets that
+# header itself, replacing any a client sent: otherwise anyone could claim HTTPS.
+_proxy_header = env_str("WAYPOINT_TRUSTED_PROXY_HEADER", "").strip()
+if _proxy_header:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", _proxy_header):
+        raise ConfigurationError(
+            f"WAYPOINT_TRUSTED_PROXY_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"got {_proxy_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+if WAYPOINT_PRODUCTION:
+    # HTTPS only: plain HTTP is redirected (unless the proxy already does it) and browsers are
+    # told to use HTTPS for a year (HSTS). Health probes may come over plain HTTP from inside.
+    SECURE_SSL_REDIRECT = env_bool("WAYPOINT_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    SECURE_HSTS_SECONDS = env_int("WAYPOINT_HSTS_SECONDS", 365 * 24 * 60 * 60, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WAYPOINT_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("WAYPOINT_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # security.W021 asks for HSTS preloading. Preloading puts the whole domain (every other
+        # service of the trust under it, too) into browsers' built-in HTTPS-only lists, and takes
+        # months to undo; the hospital that owns the domain decides (WAYPOINT_HSTS_PRELOAD=true).
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("WAYPOINT_TIME_ZONE", "Europe/London")
@@ -326,3 +357,23 @@ if WAYPOINT_FHIR_PRESENTATION_UNKNOWN not in {"recurrence", "reject"}:
 # viewers and in every CSV, and no survival curve is drawn for fewer than N people (*proposed*
 # 5; 0 turns suppression off).
 WAYPOINT_REPORT_SMALL_NUMBER = env_int("WAYPOINT_REPORT_SMALL_NUMBER", 5, minimum=0)
+
+# --- Production fails closed (config/production.py) --------------------------------------------
+# Every problem at once, one line each, so a deployment is put right in one pass.
+if WAYPOINT_PRODUCTION:
+    _problems = production_problems(
+        Deployment(
+            debug=DEBUG,
+            secret_key=SECRET_KEY,
+            development_secret_key=_DEV_SECRET,
+            secure_cookies=SESSION_COOKIE_SECURE,
+            email_backend=EMAIL_BACKEND,
+            sms_backend=WAYPOINT_SMS_BACKEND,
+            base_url=WAYPOINT_BASE_URL,
+        )
+    )
+    if _problems:
+        raise ConfigurationError(
+            "Waypoint will not start with WAYPOINT_PRODUCTION=true until this is put right:\n"
+            + "\n".join(f"- {problem}" for problem in _problems)
+        )

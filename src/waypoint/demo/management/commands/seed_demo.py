@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -18,6 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Production does not install this app at all; this guards a configuration that adds it
+        # back. The demo's staff logins share one published password.
+        if settings.WAYPOINT_PRODUCTION:
+            raise CommandError(
+                "seed_demo does not run in production (WAYPOINT_PRODUCTION=true): it would load "
+                "made-up people and staff logins with a published password. Nothing was loaded."
+            )
         if options["patients"] < 0:
             raise CommandError("--patients must be 0 or more")
         if already_loaded():
