@@ -19,8 +19,9 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """An append-only record of one read or write of patient data.
 
-    The database refuses UPDATE and DELETE on this table (triggers in migration 0002), so the
-    trail cannot be rewritten through the ORM, the admin or SQL run by the application role.
+    The database refuses UPDATE, DELETE and TRUNCATE on this table (triggers in migrations 0003
+    and 0005), so the trail cannot be rewritten through the ORM, the admin or SQL; and the
+    application's role may only insert and select here (``manage.py grant_app_role``).
     """
 
     occurred_at = models.DateTimeField(db_index=True)

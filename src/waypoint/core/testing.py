@@ -11,7 +11,7 @@ import importlib
 import itertools
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.services import user_create
@@ -169,9 +169,17 @@ def build_world() -> World:
 
 
 def clear_audit_trail_for_flush() -> None:
-    """Transactional tests end with a flush (DELETE FROM every table). SQLite's append-only
-    trigger rightly refuses to delete audit rows, so empty that table with the trigger briefly
-    lifted, and put it back. PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
+    """Transactional tests end with a flush (DELETE FROM every table on SQLite, TRUNCATE on
+    PostgreSQL). The append-only triggers rightly refuse both while audit rows exist, so empty
+    that table with its trigger briefly lifted, and put it back. (PostgreSQL's TRUNCATE trigger
+    lets an empty table through, so the flush that follows succeeds.) Lifting a trigger takes
+    the table's owner, which the tests connect as and the application's role never is."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate")
+            cursor.execute("TRUNCATE audit_auditevent")
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_truncate")
+        return
     if connection.vendor != "sqlite":
         return
     append_only = importlib.import_module("waypoint.audit.migrations.0003_append_only")
