@@ -320,6 +320,12 @@ if WAYPOINT_SMS_BACKEND == "govuk_notify" and not (
     )
 WAYPOINT_OUTBOX_MAX_ATTEMPTS = env_int("WAYPOINT_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
+# --- The worker is alive (triage/health.py) ----------------------------------------------------
+# Staff pages warn, and /health/ready answers 503, when no worker has finished a pass for this long
+# (a pass takes seconds) or a message has been due this long without being sent.
+WAYPOINT_WORKER_STALE_SECONDS = env_int("WAYPOINT_WORKER_STALE_SECONDS", 120, minimum=30)
+WAYPOINT_OUTBOX_STALE_SECONDS = env_int("WAYPOINT_OUTBOX_STALE_SECONDS", 600, minimum=60)
+
 # --- Needs assessments (docs/design/care-standards.md HNA1, HNA2) -------------------------------
 # Offer an HNA within N days of each trigger (*proposed*: 31) and again every M days (*proposed*).
 WAYPOINT_HNA_OFFER_WITHIN_DAYS = env_int("WAYPOINT_HNA_OFFER_WITHIN_DAYS", 31, minimum=1)

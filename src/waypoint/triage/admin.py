@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from waypoint.triage.models import SymptomReport
+from waypoint.triage.models import SymptomReport, WorkerHeartbeat
 
 
 @admin.register(SymptomReport)
@@ -59,4 +59,31 @@ class SymptomReportAdmin(admin.ModelAdmin[SymptomReport]):
         return False
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
+    """Each running worker and when it last finished a pass: read-only, written by the workers.
+    A failed job shows here by name and kind; its traceback is in the worker's log."""
+
+    list_display = (
+        "worker_id",
+        "host",
+        "pid",
+        "started_at",
+        "last_pass_at",
+        "passes",
+        "job_failures",
+        "last_error",
+        "last_error_at",
+    )
+    fields = list_display
+    readonly_fields = list_display
+    ordering = ("-last_pass_at",)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False

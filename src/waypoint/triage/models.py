@@ -267,3 +267,27 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in for patient {self.patient_id} due {self.due_at:%Y-%m-%d}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per ``manage.py run_worker`` process, rewritten at the end of each of its passes,
+    so the pages, the admin and ``/health/ready`` can tell that escalations and messages are
+    going out (``triage.health``). Counts and times only: a job's traceback is in the worker's
+    log, never here, since an exception's message may quote a patient's row."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_pass_at = models.DateTimeField()
+    passes = models.PositiveBigIntegerField(default=0)
+    job_failures = models.PositiveBigIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_pass_at"]
+        indexes = [models.Index(fields=["last_pass_at"], name="heartbeat_last_pass")]
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id}"

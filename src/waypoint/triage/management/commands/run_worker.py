@@ -1,10 +1,13 @@
 """``manage.py run_worker``: escalations, check-in reminders and notification delivery.
 
 Run one or more copies beside the web servers. SIGTERM or SIGINT stops it after the current pass.
+Each pass ends by writing the worker's heartbeat (triage/health.py), which the staff pages and
+``/health/ready`` read: a worker that stops is noticed within ``WAYPOINT_WORKER_STALE_SECONDS``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -17,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
-from waypoint.triage.worker import run_pass
+from waypoint.triage.health import worker_heartbeat_record
+from waypoint.triage.worker import PassResult, run_pass
 
 logger = logging.getLogger("waypoint.worker")
 HOURLY = 3600.0  # seconds between scans of the whole registry (two workers may both scan: safe)
@@ -37,7 +41,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stopping = False
-        worker_id = f"{socket.gethostname()}:{os.getpid()}"[:40]
+        self.host = socket.gethostname()
+        self.started_at = timezone.now()
+        self.passes = self.job_failures = 0
+        self.last_error = ""
+        self.last_error_at: dt.datetime | None = None
+        worker_id = f"{self.host}:{os.getpid()}"[:40]
 
         def stop(signum: int, frame: FrameType | None) -> None:
             self.stopping = True
@@ -59,6 +68,7 @@ class Command(BaseCommand):
                 result = run_pass(
                     now=timezone.now(), worker_id=worker_id, batch=options["batch"], hourly=hourly
                 )
+                self._beat(worker_id, result, prune=hourly)
                 if hourly:
                     last_hourly = time.monotonic()
             except DatabaseError as exc:  # a lost connection or a lock: try again shortly
@@ -75,12 +85,34 @@ class Command(BaseCommand):
                     f"missed {result.check_ins_missed}, "
                     f"assessment invitations {result.assessment_invitations}"
                 )
+            for failure in result.failures:
+                self.stderr.write(f"job {failure.job} failed ({failure.error}); the others ran")
             if options["once"]:
                 break
             if not result.busy:
                 self._sleep(options["interval"])
         self._refresh_connections()
         self.stdout.write(f"worker {worker_id} stopped")
+
+    def _beat(self, worker_id: str, result: PassResult, *, prune: bool) -> None:
+        self.passes += 1
+        self.job_failures += len(result.failures)
+        if result.failures:
+            last = result.failures[-1]
+            self.last_error = f"{last.job}: {last.error} (the traceback is in the worker's log)"
+            self.last_error_at = last.at
+        worker_heartbeat_record(
+            worker_id=worker_id,
+            host=self.host,
+            pid=os.getpid(),
+            started_at=self.started_at,
+            at=timezone.now(),
+            passes=self.passes,
+            job_failures=self.job_failures,
+            last_error=self.last_error,
+            last_error_at=self.last_error_at,
+            prune=prune,
+        )
 
     def _refresh_connections(self) -> None:
         """Drop broken or expired connections between passes (never inside a transaction)."""
