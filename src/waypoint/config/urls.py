@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from waypoint.core.api import api
+from waypoint.triage import health_views
 
 urlpatterns = [
+    # Probes for load balancers and monitoring: no session, no patient data (triage/health_views).
+    path("health/live", health_views.live, name="health_live"),
+    path("health/ready", health_views.ready, name="health_ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("waypoint.accounts.urls")),
