@@ -11,6 +11,7 @@ from pydantic import Field
 from waypoint.assessments import care_plans, selectors, services
 from waypoint.assessments.models import CarePlanRevision, NeedsAssessment
 from waypoint.assessments.rules import hna
+from waypoint.core.bounds import InputDate
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
 
@@ -179,7 +180,7 @@ def decision(request: HttpRequest, assessment_id: int, payload: DecisionIn) -> A
 class PlanActionIn(Schema):
     action: str = Field(max_length=500)
     owner: str = Field(max_length=120)
-    due_on: dt.date | None = None
+    due_on: InputDate | None = None
     status: str = "to_do"
     concern: str = ""
 

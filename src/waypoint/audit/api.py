@@ -8,6 +8,7 @@ from pydantic import Field
 
 from waypoint.audit.models import AuditEvent
 from waypoint.audit.selectors import access_log_for_patient, audit_events_search
+from waypoint.core.bounds import MAX_PAGE, InputDateTime
 from waypoint.core.http import access_reason, acting_user
 from waypoint.core.pagination import paginate
 from waypoint.registry.services import patient_open
@@ -58,9 +59,9 @@ class AuditQuery(Schema):
     username: str = ""
     patient: int | None = None
     action: str = ""
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    page: int = Field(default=1, ge=1)
+    since: InputDateTime | None = None
+    until: InputDateTime | None = None
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=50, ge=1, le=200)
 
 

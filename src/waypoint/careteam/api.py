@@ -11,6 +11,7 @@ from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
 from waypoint.careteam.models import Cover
+from waypoint.core.bounds import MAX_PAGE, InputDate
 from waypoint.core.errors import Forbidden
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_get_for_update, patient_open
@@ -161,7 +162,7 @@ class UnassignedPage(Schema):
 
 
 class PageParams(Schema):
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=50, ge=1, le=200)
 
 
@@ -237,8 +238,8 @@ def bulk_reassign(request: HttpRequest, user_id: int, payload: BulkReassignIn) -
 class CoverIn(Schema):
     absent_user: int
     cover_user: int
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: InputDate
+    ends_on: InputDate
     reason: str = Field(default="Annual leave", max_length=200)
 
 

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "waypoint.core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "waypoint.core.middleware.DomainErrorMiddleware",
@@ -261,9 +262,21 @@ WAYPOINT_OUT_OF_HOURS_PHONE = env_str("WAYPOINT_OUT_OF_HOURS_PHONE", "")
 WAYPOINT_KEY_WORKER_DEADLINE_DAYS = env_int("WAYPOINT_KEY_WORKER_DEADLINE_DAYS", 14, minimum=1)
 WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)
 
+# Request bodies (waypoint.core.request_guard answers 413 above these, before reading the body).
+# A FHIR bundle from a hospital system can be tens of MiB; forms and API writes are a few KiB.
+WAYPOINT_MAX_BODY_BYTES = env_int("WAYPOINT_MAX_BODY_BYTES", 2_621_440, minimum=65_536)
+WAYPOINT_FHIR_MAX_BODY_BYTES = env_int(
+    "WAYPOINT_FHIR_MAX_BODY_BYTES", 64 * 1024 * 1024, minimum=50 * 1024 * 1024
+)
+# Django's own check must not refuse first (with a 400) what the guard has allowed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(WAYPOINT_MAX_BODY_BYTES, WAYPOINT_FHIR_MAX_BODY_BYTES)
+
 # --- Triage (docs/design/triage-rules.md) ------------------------------------------------------
 # Overrides of waypoint-triage-1's thresholds: a JSON object in a file, validated at start-up.
 WAYPOINT_TRIAGE_CONFIG = _triage_config(env_str("WAYPOINT_TRIAGE_CONFIG", ""))
+# A symptom report (API or helpline) may be dated at most this long ago (*proposed*: 7 days). An
+# older one would start its response clock already overdue and escalate at once.
+WAYPOINT_REPORT_MAX_AGE_HOURS = env_int("WAYPOINT_REPORT_MAX_AGE_HOURS", 168, minimum=1)
 # Who is alerted, step by step, while a report waits past its clock; each step alerts only people
 # not yet alerted for the report. When nobody new is left the report is marked "nobody reachable",
 # WAYPOINT_SAFETY_EMAIL is told once, and everyone on duty in the chain is alerted at every repeat.

@@ -23,6 +23,14 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def __call__(self, request: HttpRequest) -> User | None:
+        # Without a signed-in session there is nobody to protect from a forged request: answer
+        # the documented 401 rather than a 403 for the missing CSRF token.
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if user.is_authenticated and user.is_active:

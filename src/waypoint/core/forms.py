@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from waypoint.core.bounds import validate_date_in_range
 from waypoint.core.errors import WaypointError
 
 
@@ -102,11 +103,22 @@ _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
 }
 
 
+def bound_dates(form: forms.BaseForm) -> None:
+    """Every date and date-time field of ``form`` accepts only dates in Waypoint's range
+    (core.bounds), so an out-of-range year is an error beside the field, not a failure later."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField | forms.DateTimeField) and (
+            validate_date_in_range not in field.validators
+        ):
+            field.validators.append(validate_date_in_range)
+
+
 class NhsForm(forms.Form):
     """A form whose widgets carry NHS.UK classes and accessible descriptions."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        bound_dates(self)
         for name, field in self.fields.items():
             if type(field.widget) is forms.Textarea:
                 field.widget = NhsTextarea(attrs=field.widget.attrs)

@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from waypoint.core.bounds import MAX_PAGE
 from waypoint.core.errors import ValidationFailed
 
 M = TypeVar("M", bound=Model)
@@ -38,8 +39,11 @@ def paginate(
 ) -> Page[M]:
     """One page of ``queryset``. Pass ``count`` when the caller already knows it (it saves a
     query that, on an annotated queryset, costs as much as the page itself)."""
-    if page < 1:
-        raise ValidationFailed("Pages start at 1.", fields={"page": "must be 1 or more"})
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed(
+            f"Pages are numbered from 1 to {MAX_PAGE:,}.",
+            fields={"page": f"must be 1 to {MAX_PAGE}"},
+        )
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValidationFailed(
             "Page size out of range.", fields={"page_size": f"must be 1 to {MAX_PAGE_SIZE}"}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.core.bounds import InputDate
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.experience import results, selectors, services
@@ -177,8 +178,8 @@ def results_get(
     request: HttpRequest,
     team: int | None = None,
     organisation: int | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: InputDate | None = None,
+    until: InputDate | None = None,
 ) -> ResultsOut:
     found = results.experience_results_open(
         actor=acting_user(request),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
+from waypoint.core.bounds import DATE_RANGE_MESSAGE, date_in_range
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
@@ -190,11 +191,14 @@ def _date(value: str, field: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ValidationFailed(
             "Give dates as YYYY-MM-DD.", fields={field: "Give a date as YYYY-MM-DD."}
         ) from exc
+    if not date_in_range(day):
+        raise ValidationFailed(DATE_RANGE_MESSAGE, fields={field: DATE_RANGE_MESSAGE})
+    return day
 
 
 def _open(request: HttpRequest, *, export: bool) -> results.Results:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from waypoint.core.bounds import MAX_PAGE, InputDate
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry import results, services
 from waypoint.registry.models import Biopsy, Patient, ReceptorResult
@@ -30,7 +31,7 @@ router = Router(tags=["patients"])
 
 class SearchParams(Schema):
     q: str = Field(default="", max_length=100)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=25, ge=1, le=200)
     reason: str = Field(default="", max_length=300)
 
@@ -174,7 +175,7 @@ def create_carer(request: HttpRequest, patient_id: int, payload: CarerIn) -> Sta
 class ReceptorResultIn(Schema):
     marker: str
     value: str
-    observed_on: dt.date
+    observed_on: InputDate
     specimen: str
     loinc_code: str = Field(default="", max_length=12)
     note: str = Field(default="", max_length=300)
@@ -191,7 +192,7 @@ class ReceptorResultOut(Schema):
 
 
 class BiopsyIn(Schema):
-    performed_on: dt.date
+    performed_on: InputDate
     site: str = ""
     body_site: str = Field(default="", max_length=200)
     snomed_code: str = Field(default="", max_length=18)

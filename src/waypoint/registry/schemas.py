@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from waypoint.core.bounds import InputDate
 from waypoint.registry.models import Patient, SecondaryDiagnosis
 from waypoint.registry.rules.codes import SITES_BY_CODE
 from waypoint.registry.rules.subtype import receptor_subtype
@@ -20,7 +21,7 @@ class PatientCreateIn(Schema):
     nhs_number: str | None = Field(default=None, max_length=20)
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
-    birth_date: dt.date
+    birth_date: InputDate
     sex: str
     team: int | None = None
     postcode: str = Field(default="", max_length=10)
@@ -35,14 +36,14 @@ class PatientPatchIn(Schema):
     nhs_number: str | None = Field(default=None, max_length=20)
     given_name: str | None = Field(default=None, max_length=100)
     family_name: str | None = Field(default=None, max_length=100)
-    birth_date: dt.date | None = None
+    birth_date: InputDate | None = None
     sex: str | None = None
     postcode: str | None = Field(default=None, max_length=10)
     address: str | None = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
     preferred_contact_method: str | None = None
-    died_on: dt.date | None = None
+    died_on: InputDate | None = None
 
 
 class SiteOut(Schema):
@@ -94,19 +95,19 @@ class SiteIn(Schema):
 
 
 class SecondaryDiagnosisIn(Schema):
-    diagnosed_on: dt.date
+    diagnosed_on: InputDate
     presentation: str
     sites: list[str | SiteIn] = Field(min_length=1)
     er: str = ""
     pr: str = ""
     her2: str = ""
-    receptors_assessed_on: dt.date | None = None
+    receptors_assessed_on: InputDate | None = None
     biopsy_decision: str = "not_decided"
     biopsy_not_feasible_reason: str = Field(default="", max_length=300)
 
 
 class PrimaryDiagnosisIn(Schema):
-    diagnosed_on: dt.date
+    diagnosed_on: InputDate
     laterality: str
     er: str
     pr: str
@@ -127,7 +128,7 @@ class CarerIn(Schema):
     relationship: str = Field(max_length=100)
     phone: str = Field(default="", max_length=32)
     email: str = Field(default="", max_length=254)
-    consent_given_on: dt.date | None = None
+    consent_given_on: InputDate | None = None
     consent_scope: str = Field(default="", max_length=300)
 
 

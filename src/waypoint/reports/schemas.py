@@ -7,6 +7,7 @@ import datetime as dt
 
 from ninja import Schema
 
+from waypoint.core.bounds import InputDate
 from waypoint.reports.presenters import (
     IncidenceView,
     LevelView,
@@ -21,8 +22,8 @@ Shown = int | str
 class ReportQuery(Schema):
     team: int | None = None
     organisation: int | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: InputDate | None = None
+    until: InputDate | None = None
 
 
 class ScopeOut(Schema):

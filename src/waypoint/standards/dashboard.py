@@ -17,7 +17,7 @@ from waypoint.audit.services import audit_record, audit_record_many
 from waypoint.careteam.selectors import AggregateScope, aggregate_scope_for
 from waypoint.core.errors import NotFound
 from waypoint.registry.models import Patient
-from waypoint.registry.policies import patients_for_actor
+from waypoint.registry.policies import patients_for_actor, team_ids_for
 from waypoint.standards.models import StandardSnapshot
 from waypoint.standards.rules.standards import RULES, TITLES
 
@@ -122,6 +122,8 @@ def not_met(actor: User, *, team_id: int, code: str) -> list[tuple[Patient, Stan
     may see those people (never for an aggregate-only viewer). Audited as a list."""
     if code not in dict(RULES) or not has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
         raise NotFound()
+    if not team_ids_for(actor).filter(team_id=team_id).exists():
+        raise NotFound()  # another team's list: as if it did not exist, as everywhere else
     allowed = patients_for_actor(actor).filter(team_id=team_id)
     latest = (
         StandardSnapshot.objects.filter(team_id=team_id)

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waypoint.accounts.policies import Permission, has_permission
+from waypoint.core.bounds import InputDateTime
 from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
@@ -51,7 +52,7 @@ class ReferralIn(Schema):
 class ReferralMoveIn(Schema):
     status: str
     note: str = Field(default="", max_length=300)
-    booked_for: dt.datetime | None = None
+    booked_for: InputDateTime | None = None
 
 
 class ReferralOut(Schema):

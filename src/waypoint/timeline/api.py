@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.core.bounds import InputDate
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_open
 from waypoint.timeline import selectors, services
@@ -23,12 +24,12 @@ class EntryOut(Schema):
 
 class EventIn(Schema):
     kind: str
-    on: dt.date
+    on: InputDate
     note: str = Field(default="", max_length=4000)
     result: str = ""
     contact_kind: str = ""
     key_worker_introduced: bool = False
-    discharged_on: dt.date | None = None
+    discharged_on: InputDate | None = None
     reason: str = Field(default="", max_length=300, description="Why admitted (admission)")
     unplanned: bool = True
 

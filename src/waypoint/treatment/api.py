@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.core.bounds import SMALLINT_MAX, InputDate
 from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
 from waypoint.registry.services import patient_get_for_update, patient_open
@@ -19,12 +20,12 @@ router = Router(tags=["treatment"])
 class TreatmentLineIn(Schema):
     kind: str
     drugs: str = Field(max_length=300)
-    started_on: dt.date
+    started_on: InputDate
     intent: str = "palliative"
 
 
 class StopIn(Schema):
-    stopped_on: dt.date
+    stopped_on: InputDate
     reason: str
 
 
@@ -90,8 +91,10 @@ def stop_line(request: HttpRequest, line_id: int, payload: StopIn) -> TreatmentL
 
 
 class CycleIn(Schema):
-    started_on: dt.date
-    number: int | None = Field(default=None, description="Omit for the next cycle.")
+    started_on: InputDate
+    number: int | None = Field(
+        default=None, ge=1, le=SMALLINT_MAX, description="Omit for the next cycle."
+    )
     dose_modified: bool = False
     note: str = Field(default="", max_length=500)
 

@@ -14,6 +14,7 @@ from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import AuditItem, audit_record, audit_record_each
+from waypoint.core.bounds import SMALLINT_MAX
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
 from waypoint.registry.models import Patient
 from waypoint.registry.policies import can_edit_patient
@@ -158,8 +159,8 @@ def treatment_cycle_record(
     taken = set(line.cycles.values_list("number", flat=True))
     if number is None:
         number = max(taken, default=0) + 1
-    elif number < 1:
-        errors["number"] = "Cycles are numbered from 1."
+    elif not 1 <= number <= SMALLINT_MAX:
+        errors["number"] = f"Cycles are numbered from 1 to {SMALLINT_MAX:,}."
     elif number in taken:
         errors["number"] = f"Cycle {number} of this line is already recorded."
     if errors:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from waypoint.core.bounds import validate_date_in_range
 from waypoint.core.forms import NhsDateInput, NhsDateTimeInput, NhsForm
 from waypoint.registry.rules.nhs_number import normalise_nhs_number
 from waypoint.triage.models import CallerRelationship, Disposition
@@ -103,6 +104,7 @@ class TreatmentContextMixin:
             label="Date of last systemic anti-cancer therapy",
             help_text="Leave empty to use the treatment record.",
             widget=NhsDateInput(),
+            validators=[validate_date_in_range],
         )
         self.fields["sact_kind"] = forms.ChoiceField(
             required=False,

@@ -6,20 +6,21 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from waypoint.core.bounds import InputDate, InputDateTime
 from waypoint.triage.models import ReportEvent, SymptomReport
 from waypoint.triage.rules.grading import Outcome
 
 
 class SymptomReportIn(Schema):
     source: Literal["patient", "helpline", "clinician"]
-    reported_at: dt.datetime | None = None
+    reported_at: InputDateTime | None = None
     context: dict[str, Any] | None = None
     symptoms: list[Any] = Field(default_factory=list, max_length=60)
     free_text: str = Field(default="", max_length=4000)
 
 
 class PreviewIn(Schema):
-    reported_at: dt.datetime | None = None
+    reported_at: InputDateTime | None = None
     context: dict[str, Any] | None = None
     symptoms: list[Any] = Field(default_factory=list, max_length=60)
     free_text: str = Field(default="", max_length=4000)
@@ -169,20 +170,20 @@ class CloseIn(Schema):
 
 class HelplineCallIn(Schema):
     patient_id: int | None = None
-    called_at: dt.datetime | None = None
+    called_at: InputDateTime | None = None
     caller_name: str = Field(max_length=200)
     caller_relationship: str
     callback_number: str = Field(max_length=32)
     person_given_name: str = Field(default="", max_length=100)
     person_family_name: str = Field(default="", max_length=100)
-    person_birth_date: dt.date | None = None
+    person_birth_date: InputDate | None = None
     person_nhs_number: str = Field(default="", max_length=20)
     context: dict[str, Any] | None = None
     symptoms: list[Any] = Field(default_factory=list, max_length=60)
     free_text: str = Field(default="", max_length=4000)
     advice_given: str = Field(max_length=4000)
     disposition: str
-    follow_up_due: dt.datetime | None = None
+    follow_up_due: InputDateTime | None = None
     notes: str = Field(default="", max_length=4000)
 
 

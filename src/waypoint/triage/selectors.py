@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from waypoint.accounts.models import User
+from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record_many
 from waypoint.careteam.models import Team
@@ -14,6 +15,10 @@ from waypoint.triage.policies import reports_for_actor
 
 
 def queue_teams(actor: User) -> QuerySet[Team]:
+    """The teams whose triage queue the actor works: their own, if they triage reports (a service
+    manager of the team sees its figures, never its queue)."""
+    if not has_permission(actor, Permission.TRIAGE_REPORTS):
+        return Team.objects.none()
     return Team.objects.filter(id__in=team_ids_for(actor)).order_by("name")
 
 

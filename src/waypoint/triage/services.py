@@ -41,6 +41,7 @@ from waypoint.triage.rules.grading import Context, Outcome, ReportInvalid
 REPORT_OBJECT = "symptom_report"
 MAX_FREE_TEXT = 4000
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+MAX_IDEMPOTENCY_KEY = 100  # SymptomReport.idempotency_key's max_length
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,18 @@ def triage_grade(*, data: ReportInput, patient: Patient | None, now: dt.datetime
         raise ValidationFailed(
             "reported_at is in the future.", fields={"reported_at": "Must not be in the future."}
         )
+    oldest = now - dt.timedelta(hours=settings.WAYPOINT_REPORT_MAX_AGE_HOURS)
+    if reported_at < oldest:
+        # A report dated long ago would start its response clock already overdue and escalate at
+        # once; one that old belongs in the record as a note, not in the triage queue.
+        raise ValidationFailed(
+            "reported_at is too long ago.",
+            fields={
+                "reported_at": (
+                    f"Must be within the last {settings.WAYPOINT_REPORT_MAX_AGE_HOURS} hours."
+                )
+            },
+        )
     if len(data.free_text) > MAX_FREE_TEXT:
         raise ValidationFailed(
             "The description is too long.",
@@ -144,7 +157,13 @@ def symptom_report_submit(
         raise NotFound()
     if patient is None and (team is None or not acknowledge_with):
         raise ValidationFailed("A report needs the person it is about.")
-    key = idempotency_key.strip()[:100]
+    key = idempotency_key.strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        # Cutting a long key short would make two keys that share a prefix collide.
+        raise ValidationFailed(
+            "The Idempotency-Key is too long.",
+            fields={"Idempotency-Key": f"Use at most {MAX_IDEMPOTENCY_KEY} characters."},
+        )
     fingerprint = data.fingerprint(source=source, patient_id=patient.pk if patient else None)
     if key:
         earlier = _replayed(actor=actor, key=key, fingerprint=fingerprint)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from waypoint.core.bounds import MAX_OFFSET
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.fhir.mapping.outbound.capability import (
     PATIENT_OPTIONAL,
@@ -116,7 +117,9 @@ def parse(resource_type: str, params: QueryDict, *, lenient: bool) -> Query:
         else DEFAULT_COUNT
     )
     offset = (
-        _number(values["_offset"], "_offset", errors, maximum=None) if "_offset" in values else 0
+        _number(values["_offset"], "_offset", errors, maximum=MAX_OFFSET)
+        if "_offset" in values
+        else 0
     )
     patient_id = None
     for name in ("patient", "subject"):

@@ -176,10 +176,27 @@ def _entries(bundle: Mapping[str, Any], issues: list[Issue]) -> list[EntryRef]:
     refs: list[EntryRef] = []
     seen_urls: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
-    for i, entry in enumerate(bundle.get("entry") or []):
+    listed = bundle.get("entry") or []
+    if not isinstance(listed, list):
+        issues.append(error("structure", "Bundle.entry must be a list of entries.", "Bundle.entry"))
+        return refs
+    for i, entry in enumerate(listed):
         path = f"Bundle.entry[{i}]"
         if not isinstance(entry, Mapping) or not isinstance(entry.get("resource"), Mapping):
             issues.append(error("required", "Each entry needs a resource.", path))
+            continue
+        request = entry.get("request") or {}
+        if not isinstance(request, Mapping) or not all(
+            isinstance(request.get(key, ""), str) for key in ("method", "url")
+        ):
+            issues.append(
+                error(
+                    "structure",
+                    "Bundle.entry.request must be an object with a method and a url, such as "
+                    '{"method": "POST", "url": "Patient"}.',
+                    f"{path}.request",
+                )
+            )
             continue
         for key in sorted(set(entry) - ENTRY_KEYS):
             issues.append(
@@ -216,7 +233,6 @@ def _entries(bundle: Mapping[str, Any], issues: list[Issue]) -> list[EntryRef]:
                     )
                 )
             seen_ids.setdefault(key, i)
-        request = entry.get("request") or {}
         if bundle.get("type") in ("transaction", "batch") and request.get("method") in (
             "DELETE",
             "PATCH",
