@@ -6,7 +6,6 @@ refused submission is shown again with every answer the person gave still chosen
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.utils import timezone
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.bounds import DATE_RANGE_MESSAGE, date_in_range
+from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
@@ -250,9 +250,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
 def results_csv(request: HttpRequest) -> HttpResponse:
     """Always with small numbers suppressed: a CSV leaves the page and its viewer."""
     found = _open(request, export=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="patient-experience.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("patient-experience.csv")
     writer.writerow(
         ["scope", "month", "measure", "title", "count", "of", "percent", "questionnaire"]
     )

@@ -1,10 +1,9 @@
 """CSV downloads, one per indicator, always with small numbers suppressed (the file may travel
-beyond the team)."""
+beyond the team), written through ``core.csv_export`` like every CSV."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from waypoint.core.csv_export import CsvWriter
 from waypoint.reports.presenters import (
     present_incidence,
     present_prevalence,
@@ -12,10 +11,6 @@ from waypoint.reports.presenters import (
     present_survival,
 )
 from waypoint.reports.services import Report
-
-
-class Writer(Protocol):
-    def writerow(self, row: list[object], /) -> object: ...
 
 
 def _blank(value: object) -> object:
@@ -28,7 +23,7 @@ def _reached(value: float | None, estimated: bool) -> object:
     return "not reached" if value is None else value
 
 
-def write_csv(out: Writer, indicator: str, report: Report) -> None:
+def write_csv(out: CsvWriter, indicator: str, report: Report) -> None:
     scope = report.scope
     n = report.threshold
     if indicator == "prevalence" and report.prevalence is not None:

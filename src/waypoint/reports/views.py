@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
@@ -102,7 +101,6 @@ def report_csv(request: HttpRequest, indicator: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse("The choice of scope or period is not valid.", status=400)
     report = _open(request, form, (indicator,), export=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{indicator}.csv"'
-    write_csv(csv.writer(response), indicator, report)
+    response, writer = csv_download(f"{indicator}.csv")
+    write_csv(writer, indicator, report)
     return response

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import AggregateScope
+from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
@@ -62,9 +62,7 @@ def standards_csv(request: HttpRequest) -> HttpResponse:
     label = scope.label
     since = timezone.localdate() - dt.timedelta(days=31 * months)
     _, rows = dashboard.dashboard_open(acting_user(request), scope, since=since, export=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="care-standards.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download("care-standards.csv")
     writer.writerow(
         [
             "scope",
