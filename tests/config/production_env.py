@@ -23,6 +23,16 @@ def clean_environment() -> dict[str, str]:
     }
 
 
+def development_environment(var_dir: Path) -> dict[str, str]:
+    """Every setting at its default (development), with files kept in ``var_dir``."""
+    return {
+        **clean_environment(),
+        "DJANGO_SETTINGS_MODULE": "waypoint.config.settings",
+        "WAYPOINT_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'waypoint.sqlite3'}",
+    }
+
+
 def production_environment(var_dir: Path) -> dict[str, str]:
     return {
         **clean_environment(),

@@ -40,6 +40,8 @@ from waypoint.registry.rules.codes import METASTATIC_SITES
 
 AT = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 20)
+# The development default of WAYPOINT_FHIR_BASE_URL.
+CANONICAL = "https://waypoint.example/fhir"
 ORG = OrganisationFact("RXX01", "St Elsewhere Hospital")
 KATE = PersonRef("Kate Walker", "Clinical nurse specialist")
 
@@ -155,7 +157,7 @@ def codes(concept: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def test_patient_carries_the_nhs_number_identifiers_and_managing_organisation() -> None:
-    resource = clinical.patient_resource(PATIENT)
+    resource = clinical.patient_resource(PATIENT, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["id"] == "7"
     assert resource["meta"]["profile"] == [MCODE + "mcode-cancer-patient"]
@@ -194,7 +196,7 @@ def test_a_death_is_sent_and_a_person_without_nhs_number_or_contact_details_stil
         address="",
         died_on=dt.date(2026, 11, 1),
     )
-    resource = clinical.patient_resource(bare)
+    resource = clinical.patient_resource(bare, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["deceasedDateTime"] == "2026-11-01"
     assert "identifier" not in resource and "telecom" not in resource and "address" not in resource
@@ -202,7 +204,7 @@ def test_a_death_is_sent_and_a_person_without_nhs_number_or_contact_details_stil
 
 def test_primary_condition_is_malignant_neoplasm_of_breast_with_its_side() -> None:
     resource = clinical.primary_condition(
-        PrimaryFacts(3, 7, dt.date(2019, 3, 1), "left", "Left", AT)
+        PrimaryFacts(3, 7, dt.date(2019, 3, 1), "left", "Left", AT), canonical=CANONICAL
     )
     assert_r4b(resource)
     assert resource["id"] == "primary-3"
@@ -220,7 +222,7 @@ def test_primary_condition_is_malignant_neoplasm_of_breast_with_its_side() -> No
 def test_each_metastatic_site_sends_its_snomed_and_icd10_codes_and_body_site(site) -> None:  # type: ignore[no-untyped-def]
     detail = "adrenal gland" if site.code == "other" else ""
     facts = dataclasses.replace(SECONDARY, sites=(SiteFact(site.code, site.label, detail),))
-    resource = clinical.secondary_condition(facts)
+    resource = clinical.secondary_condition(facts, canonical=CANONICAL)
     assert_r4b(resource)
     assert codes(resource["code"]) == {
         ("http://snomed.info/sct", site.snomed),
@@ -234,7 +236,7 @@ def test_each_metastatic_site_sends_its_snomed_and_icd10_codes_and_body_site(sit
 
 
 def test_secondary_condition_lists_every_site_and_points_to_the_primary() -> None:
-    resource = clinical.secondary_condition(SECONDARY)
+    resource = clinical.secondary_condition(SECONDARY, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["id"] == "secondary-12"
     assert resource["meta"]["profile"] == [MCODE + "mcode-secondary-cancer-condition"]
@@ -251,7 +253,9 @@ def test_secondary_condition_lists_every_site_and_points_to_the_primary() -> Non
 
 
 def test_secondary_condition_without_a_primary_has_no_related_extension() -> None:
-    resource = clinical.secondary_condition(dataclasses.replace(SECONDARY, primary=None))
+    resource = clinical.secondary_condition(
+        dataclasses.replace(SECONDARY, primary=None), canonical=CANONICAL
+    )
     assert_r4b(resource)
     assert "extension" not in resource
 
@@ -291,7 +295,7 @@ def test_tumour_marker_codes_and_answers(
     marker: str, value: str, loinc: str, answers: set[tuple[str, str]]
 ) -> None:
     facts = dataclasses.replace(MARKER, marker=marker, value=value, value_label=value.title())
-    resource = clinical.tumour_marker(facts)
+    resource = clinical.tumour_marker(facts, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["meta"]["profile"] == [MCODE + "mcode-tumor-marker-test"]
     assert codes(resource["code"]) == {("http://loinc.org", loinc)}
@@ -300,7 +304,7 @@ def test_tumour_marker_codes_and_answers(
 
 
 def test_tumour_marker_keeps_its_specimen_and_the_condition_it_describes() -> None:
-    resource = clinical.tumour_marker(MARKER)
+    resource = clinical.tumour_marker(MARKER, canonical=CANONICAL)
     assert resource["specimen"] == {"reference": "#specimen", "display": "Metastasis"}
     assert resource["contained"][0]["type"] == {"text": "Metastasis"}
     assert resource["focus"] == [{"reference": "Condition/secondary-12"}]
@@ -309,7 +313,7 @@ def test_tumour_marker_keeps_its_specimen_and_the_condition_it_describes() -> No
 
 def test_tumour_marker_without_a_specimen_says_so_and_an_unknown_value_is_data_absent() -> None:
     resource = clinical.tumour_marker(
-        dataclasses.replace(MARKER, specimen="unknown", value="unknown")
+        dataclasses.replace(MARKER, specimen="unknown", value="unknown"), canonical=CANONICAL
     )
     assert_r4b(resource)
     assert "specimen" not in resource and "contained" not in resource
@@ -321,7 +325,9 @@ def test_tumour_marker_without_a_specimen_says_so_and_an_unknown_value_is_data_a
 
 
 def test_a_recorded_loinc_code_is_kept() -> None:
-    resource = clinical.tumour_marker(dataclasses.replace(MARKER, loinc_code="85337-4"))
+    resource = clinical.tumour_marker(
+        dataclasses.replace(MARKER, loinc_code="85337-4"), canonical=CANONICAL
+    )
     assert codes(resource["code"]) == {("http://loinc.org", "85337-4")}
 
 
@@ -339,7 +345,7 @@ def test_disease_status_maps_progression_and_responses(kind: str, result: str, s
     facts = DiseaseStatusFacts(
         f"{kind}-1", 7, TODAY, kind, result, result.title(), "", "Condition/secondary-12"
     )
-    resource = clinical.disease_status(facts)
+    resource = clinical.disease_status(facts, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["meta"]["profile"] == [MCODE + "mcode-cancer-disease-status"]
     assert codes(resource["code"]) == {("http://loinc.org", "97509-4")}
@@ -363,7 +369,7 @@ def test_medication_request_status_follows_the_line(
     line = dataclasses.replace(
         LINE, stopped_on=stopped_on, stop_reason=reason, stop_reason_label=label
     )
-    resource = clinical.medication_request(line)
+    resource = clinical.medication_request(line, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["id"] == "line-4"
     assert resource["meta"]["profile"] == [MCODE + "mcode-cancer-related-medication-request"]
@@ -380,7 +386,9 @@ def test_medication_request_status_follows_the_line(
 
 
 def test_biopsy_is_a_procedure_at_its_site() -> None:
-    resource = clinical.biopsy_procedure(BiopsyFacts(5, 7, TODAY, "bone", "Bone", "T10", "", ""))
+    resource = clinical.biopsy_procedure(
+        BiopsyFacts(5, 7, TODAY, "bone", "Bone", "T10", "", ""), canonical=CANONICAL
+    )
     assert_r4b(resource)
     assert codes(resource["code"]) == {("http://snomed.info/sct", "86273004")}
     assert resource["bodySite"][0]["text"] == "Bone: T10"
@@ -388,7 +396,7 @@ def test_biopsy_is_a_procedure_at_its_site() -> None:
 
 
 def test_care_team_names_the_key_worker_and_current_cover_but_not_past_cover() -> None:
-    resource = care.care_team(CARE_TEAM, today=TODAY)
+    resource = care.care_team(CARE_TEAM, today=TODAY, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["id"] == "careteam-7"
     key_worker, cover = resource["participant"]
@@ -403,15 +411,15 @@ def test_care_team_names_the_key_worker_and_current_cover_but_not_past_cover() -
 
 def test_care_team_of_a_person_who_died_is_inactive() -> None:
     facts = dataclasses.replace(CARE_TEAM, key_worker=None, covers=(), person_died=True)
-    resource = care.care_team(facts, today=TODAY)
+    resource = care.care_team(facts, today=TODAY, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["status"] == "inactive"
-    assert care.care_team(CARE_TEAM, today=TODAY)["status"] == "active"
+    assert care.care_team(CARE_TEAM, today=TODAY, canonical=CANONICAL)["status"] == "active"
 
 
 def test_care_team_without_a_key_worker_says_so() -> None:
     resource = care.care_team(
-        dataclasses.replace(CARE_TEAM, key_worker=None, covers=()), today=TODAY
+        dataclasses.replace(CARE_TEAM, key_worker=None, covers=()), today=TODAY, canonical=CANONICAL
     )
     assert_r4b(resource)
     assert "participant" not in resource
@@ -435,7 +443,7 @@ def test_care_plan_revisions_chain_and_actions_become_activities() -> None:
             PlanActionFacts(1, "Benefits", "Ada", None, "not_needed", ""),
         ),
     )
-    resource = care.care_plan(plan)
+    resource = care.care_plan(plan, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["status"] == "revoked"
     assert resource["replaces"] == [{"reference": "CarePlan/careplan-1"}]
@@ -443,7 +451,10 @@ def test_care_plan_revisions_chain_and_actions_become_activities() -> None:
     assert [a["detail"]["status"] for a in resource["activity"]] == ["completed", "cancelled"]
     assert resource["activity"][0]["detail"]["scheduledPeriod"] == {"end": "2026-11-20"}
     assert "Not yet agreed" in resource["note"][0]["text"]
-    assert care.care_plan(dataclasses.replace(plan, current=True))["status"] == "active"
+    assert (
+        care.care_plan(dataclasses.replace(plan, current=True), canonical=CANONICAL)["status"]
+        == "active"
+    )
 
 
 @pytest.mark.parametrize(
@@ -468,7 +479,7 @@ def test_report_task_status_and_priority(
         acknowledged_at=AT if acknowledged else None,
         closed_at=AT if status == "closed" else None,
     )
-    resource = care.report_task(facts)
+    resource = care.report_task(facts, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["status"] == task_status
     assert resource["priority"] == priority
@@ -488,7 +499,7 @@ def test_a_due_needs_assessment_is_a_task_with_its_deadline() -> None:
         True,
         "waypoint-hna-due-1",
     )
-    resource = care.assessment_due_task(due)
+    resource = care.assessment_due_task(due, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["id"] == "hna-due-7"
     assert resource["restriction"] == {"period": {"start": "2026-10-01", "end": "2026-11-01"}}
@@ -524,7 +535,7 @@ def test_referral_lifecycle_maps_to_service_request_status(status: str, fhir_sta
         booked_for=AT if status == "booked" else None,
         closed_at=None,
     )
-    resource = care.service_request(referral)
+    resource = care.service_request(referral, canonical=CANONICAL)
     assert_r4b(resource)
     assert resource["status"] == fhir_status
     assert resource["extension"][0]["valueCode"] == status
@@ -534,17 +545,17 @@ def test_referral_lifecycle_maps_to_service_request_status(status: str, fhir_sta
 
 def test_admissions_clinic_visits_and_contacts() -> None:
     admission = care.admission_encounter(
-        AdmissionFacts(1, 7, TODAY, None, "Hypercalcaemia", True, "")
+        AdmissionFacts(1, 7, TODAY, None, "Hypercalcaemia", True, ""), canonical=CANONICAL
     )
     assert_r4b(admission)
     assert admission["status"] == "in-progress"
     assert admission["class"]["code"] == "IMP"
     assert admission["priority"]["coding"][0]["code"] == "EM"
     contact = ContactFacts(2, 7, TODAY, "clinic", "Clinic", True, "", KATE)
-    clinic = care.clinic_encounter(contact)
+    clinic = care.clinic_encounter(contact, canonical=CANONICAL)
     assert_r4b(clinic)
     assert clinic["class"]["code"] == "AMB"
-    told = care.contact_communication(contact)
+    told = care.contact_communication(contact, canonical=CANONICAL)
     assert_r4b(told)
     assert told["extension"] == [
         {
@@ -553,17 +564,18 @@ def test_admissions_clinic_visits_and_contacts() -> None:
         }
     ]
     letter = care.contact_communication(
-        dataclasses.replace(contact, kind="letter", key_worker_introduced=False, note="Results")
+        dataclasses.replace(contact, kind="letter", key_worker_introduced=False, note="Results"),
+        canonical=CANONICAL,
     )
     assert_r4b(letter)
     assert "extension" not in letter and letter["payload"] == [{"contentString": "Results"}]
 
 
 def test_symptom_report_answers_match_the_symptom_questionnaire() -> None:
-    questionnaire = questionnaires.symptom_questionnaire()
+    questionnaire = questionnaires.symptom_questionnaire(canonical=CANONICAL)
     assert_r4b(questionnaire)
     types = {i["linkId"]: i["type"] for i in questionnaire["item"]}
-    response = questionnaires.symptom_response(REPORT)
+    response = questionnaires.symptom_response(REPORT, canonical=CANONICAL)
     assert_r4b(response)
     answer_type = {
         "integer": "valueInteger",
@@ -586,7 +598,7 @@ def test_symptom_report_answers_match_the_symptom_questionnaire() -> None:
 
 
 def test_needs_assessment_response_is_grouped_like_its_questionnaire() -> None:
-    questionnaire = questionnaires.hna_questionnaire()
+    questionnaire = questionnaires.hna_questionnaire(canonical=CANONICAL)
     assert_r4b(questionnaire)
     assert questionnaire["id"] == "hna" and questionnaire["version"] == "waypoint-hna-1"
     facts = AssessmentFacts(
@@ -599,7 +611,7 @@ def test_needs_assessment_response_is_grouped_like_its_questionnaire() -> None:
         completed_by=PersonRef("Ada Lovelace"),
         by_person=True,
     )
-    response = questionnaires.hna_response(facts)
+    response = questionnaires.hna_response(facts, canonical=CANONICAL)
     assert_r4b(response)
     assert response["item"] == [
         {"linkId": "distress", "answer": [{"valueInteger": 6}]},
@@ -621,9 +633,10 @@ def test_needs_assessment_response_is_grouped_like_its_questionnaire() -> None:
 def test_searchset_bundle_has_total_links_and_full_urls() -> None:
     bundle = searchset(
         base="https://w.example/fhir",
-        resources=[clinical.patient_resource(PATIENT)],
+        resources=[clinical.patient_resource(PATIENT, canonical=CANONICAL)],
         total=3,
         links=Links(self="https://w.example/fhir/Patient?_offset=1", next="n", previous="p"),
+        canonical=CANONICAL,
     )
     assert_r4b(bundle)
     assert bundle["total"] == 3

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -97,7 +98,7 @@ class DecisionIn(Schema):
     summary="The needs-assessment questionnaire as a FHIR R4 Questionnaire",
 )
 def questionnaire(request: HttpRequest) -> dict[str, Any]:
-    return hna.questionnaire_resource()
+    return hna.questionnaire_resource(canonical=settings.WAYPOINT_FHIR_BASE_URL)
 
 
 @router.get(

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -39,6 +40,17 @@ def _optional_email(name: str) -> str:
         except ValidationError as exc:
             raise ConfigurationError(f"{name} must be an email address, got {value!r}") from exc
     return value
+
+
+def _fhir_base_url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"WAYPOINT_FHIR_BASE_URL must be an absolute http:// or https:// URL without a query, "
+            f"such as https://waypoint.your-trust.nhs.uk/fhir, got {value!r}"
+        )
+    return url
 
 
 def _triage_config(path: str) -> TriageConfig:
@@ -306,6 +318,14 @@ if not WAYPOINT_BASE_URL.startswith(("http://", "https://")):
     raise ConfigurationError(
         f"WAYPOINT_BASE_URL must start with http:// or https://, got {WAYPOINT_BASE_URL!r}"
     )
+# Waypoint's canonical FHIR base: its own questionnaires, code systems and extensions are named
+# under it in everything the FHIR export and the API send. Receiving systems keep these names, so
+# set it once and keep it. Unset, production uses this server's FHIR address (the base URL +
+# /fhir), and development the reserved https://waypoint.example/fhir, the same on every machine.
+WAYPOINT_FHIR_BASE_URL = _fhir_base_url(
+    env_str("WAYPOINT_FHIR_BASE_URL", "")
+    or (f"{WAYPOINT_BASE_URL}/fhir" if WAYPOINT_PRODUCTION else "https://waypoint.example/fhir")
+)
 
 # --- Notifications (the outbox) ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("WAYPOINT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -121,7 +122,7 @@ def _figures(f: selectors.Figures, threshold: int | None) -> dict[str, Any]:
     summary="The patient-experience survey as a FHIR R4 Questionnaire",
 )
 def questionnaire_get(request: HttpRequest) -> dict[str, Any]:
-    return questionnaire.questionnaire_resource()
+    return questionnaire.questionnaire_resource(canonical=settings.WAYPOINT_FHIR_BASE_URL)
 
 
 @router.get(

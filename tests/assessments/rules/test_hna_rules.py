@@ -70,7 +70,7 @@ def test_a_draft_may_be_partial_but_a_finished_one_needs_distress():
 
 
 def test_the_questionnaire_has_every_concern_in_fhir_shape():
-    resource = questionnaire_resource()
+    resource = questionnaire_resource(canonical="https://waypoint.example/fhir")
     assert resource["resourceType"] == "Questionnaire"
     link_ids = {i["linkId"] for g in resource["item"] for i in g.get("item", [])}
     assert link_ids == set(CONCERNS)

@@ -172,7 +172,7 @@ def test_a_share_built_on_a_small_number_is_withheld():
 
 
 def test_the_questionnaire_is_a_valid_fhir_r4_questionnaire_with_every_question_optional():
-    resource = questionnaire_resource()
+    resource = questionnaire_resource(canonical="https://waypoint.example/fhir")
     parsed = Questionnaire.model_validate(resource)
     assert parsed.version == "waypoint-experience-1"
 

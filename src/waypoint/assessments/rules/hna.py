@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 RULES_VERSION = "waypoint-hna-1"
-QUESTIONNAIRE_URL = "https://waypoint.example/fhir/Questionnaire/hna"
 
 # NCCN Distress Management (v2.2024), DIS-3: a distress thermometer score of 4 or more warrants
 # further evaluation and referral to psychosocial services as needed (care-standards.md DT1).
@@ -103,7 +102,13 @@ DOMAINS: tuple[Domain, ...] = (
 CONCERNS: dict[str, Concern] = {c.code: c for d in DOMAINS for c in d.concerns}
 
 
-def questionnaire_resource() -> dict[str, Any]:
+def questionnaire_url(canonical: str) -> str:
+    """The questionnaire's canonical URL under the deployment's FHIR base (WAYPOINT_FHIR_BASE_URL,
+    passed in by the caller)."""
+    return f"{canonical}/Questionnaire/hna"
+
+
+def questionnaire_resource(*, canonical: str) -> dict[str, Any]:
     """The questionnaire as a FHIR R4 Questionnaire resource."""
 
     def scale(link_id: str, text: str) -> dict[str, Any]:
@@ -119,7 +124,7 @@ def questionnaire_resource() -> dict[str, Any]:
 
     return {
         "resourceType": "Questionnaire",
-        "url": QUESTIONNAIRE_URL,
+        "url": questionnaire_url(canonical),
         "version": RULES_VERSION,
         "name": "HolisticNeedsAssessment",
         "title": "Holistic needs assessment",

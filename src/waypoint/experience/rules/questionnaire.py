@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 RULES_VERSION = "waypoint-experience-1"
-QUESTIONNAIRE_URL = "https://waypoint.example/fhir/Questionnaire/experience"
 
 YES_NO_NOT_SURE: tuple[tuple[str, str], ...] = (
     ("yes", "Yes"),
@@ -189,8 +188,15 @@ def names_match(given: str, *, first_name: str, last_name: str) -> bool:
     return bool(written) and written in ([*first, *last], first, last)
 
 
-def questionnaire_resource() -> dict[str, Any]:
+def questionnaire_url(canonical: str) -> str:
+    """The survey's canonical URL (also the system of its answer codes) under the deployment's
+    FHIR base (WAYPOINT_FHIR_BASE_URL, passed in by the caller)."""
+    return f"{canonical}/Questionnaire/experience"
+
+
+def questionnaire_resource(*, canonical: str) -> dict[str, Any]:
     """The survey as a FHIR R4 Questionnaire resource."""
+    url = questionnaire_url(canonical)
 
     def choice(q: Question) -> dict[str, Any]:
         item: dict[str, Any] = {
@@ -199,7 +205,7 @@ def questionnaire_resource() -> dict[str, Any]:
             "type": "choice",
             "required": False,
             "answerOption": [
-                {"valueCoding": {"system": QUESTIONNAIRE_URL, "code": code, "display": label}}
+                {"valueCoding": {"system": url, "code": code, "display": label}}
                 for code, label in q.options
             ],
         }
@@ -227,7 +233,7 @@ def questionnaire_resource() -> dict[str, Any]:
                         {
                             "question": q.code,
                             "operator": "=",
-                            "answerCoding": {"system": QUESTIONNAIRE_URL, "code": "yes"},
+                            "answerCoding": {"system": url, "code": "yes"},
                         }
                     ],
                 }
@@ -243,7 +249,7 @@ def questionnaire_resource() -> dict[str, Any]:
     )
     return {
         "resourceType": "Questionnaire",
-        "url": QUESTIONNAIRE_URL,
+        "url": url,
         "version": RULES_VERSION,
         "name": "PatientExperienceSurvey",
         "title": "A short survey about your care",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -56,7 +57,7 @@ def _export_event(
 
 
 def questionnaire_read(*, resource_id: str) -> Resource:
-    for q in questionnaires.questionnaires():
+    for q in questionnaires.questionnaires(canonical=settings.WAYPOINT_FHIR_BASE_URL):
         if q["id"] == resource_id:
             return q
     raise NotFound()
@@ -73,7 +74,9 @@ def fhir_read(
     if source is None or owner is None:
         raise NotFound()
     patient = patient_open(actor=actor, patient_id=owner, reason=reason)
-    for resource in source.build(Export([owner], today=today)):
+    for resource in source.build(
+        Export([owner], today=today, canonical=settings.WAYPOINT_FHIR_BASE_URL)
+    ):
         if resource["id"] == resource_id:
             _export_event(
                 actor=actor,
@@ -94,7 +97,7 @@ def _page(resources: list[Resource], query: Query) -> Found:
 
 
 def questionnaire_search(query: Query) -> Found:
-    return _page(questionnaires.questionnaires(), query)
+    return _page(questionnaires.questionnaires(canonical=settings.WAYPOINT_FHIR_BASE_URL), query)
 
 
 @transaction.atomic
@@ -107,7 +110,10 @@ def fhir_search_by_patient(*, actor: User, query: Query, reason: str, today: dt.
     except NotFound:
         return Found([], 0)
     source = SOURCES[query.resource_type]
-    found = _page(source.build(Export([patient.pk], today=today)), query)
+    found = _page(
+        source.build(Export([patient.pk], today=today, canonical=settings.WAYPOINT_FHIR_BASE_URL)),
+        query,
+    )
     _export_event(
         actor=actor,
         patient=patient,
@@ -170,7 +176,13 @@ def fhir_patient_search(*, actor: User, query: Query, reason: str, detail: str) 
         reason=reason,
         detail="FHIR search result",
     )
-    return Found([clinical.patient_resource(patient_facts(p)) for p in page], total)
+    return Found(
+        [
+            clinical.patient_resource(patient_facts(p), canonical=settings.WAYPOINT_FHIR_BASE_URL)
+            for p in page
+        ],
+        total,
+    )
 
 
 @transaction.atomic
@@ -178,7 +190,9 @@ def fhir_everything(*, actor: User, patient_id: int, reason: str, today: dt.date
     """Patient/$everything: all Waypoint holds about one person, in a bounded number of
     queries (one or two per resource type, whatever the length of their history)."""
     patient = patient_open(actor=actor, patient_id=patient_id, reason=reason)
-    resources = everything(Export([patient.pk], today=today))
+    resources = everything(
+        Export([patient.pk], today=today, canonical=settings.WAYPOINT_FHIR_BASE_URL)
+    )
     _export_event(
         actor=actor,
         patient=patient,

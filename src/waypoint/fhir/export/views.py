@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import metadata as package_metadata
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -131,6 +132,7 @@ def search_type(request: HttpRequest, resource_type: str, *, actor: User) -> Htt
         )
     bundle = searchset(
         base=fhir_base(request),
+        canonical=settings.WAYPOINT_FHIR_BASE_URL,
         resources=found.resources,
         total=found.total,
         links=_links(request, query, found.total),
@@ -175,6 +177,7 @@ def everything(request: HttpRequest, resource_id: str, *, actor: User) -> HttpRe
     )
     bundle = searchset(
         base=fhir_base(request),
+        canonical=settings.WAYPOINT_FHIR_BASE_URL,
         resources=found.resources,
         total=found.total,
         links=Links(self=self_url),

@@ -47,11 +47,13 @@ def _diagnosis_on(diagnoses: Sequence[tuple[int, dt.date]], day: dt.date) -> int
 
 
 class Rows:
-    """The rows of ``patient_ids`` that several resource types share, each read at most once."""
+    """The rows of ``patient_ids`` that several resource types share, each read at most once.
+    ``canonical`` is Waypoint's canonical FHIR base (WAYPOINT_FHIR_BASE_URL) for the mapping."""
 
-    def __init__(self, patient_ids: Iterable[int], *, today: dt.date) -> None:
+    def __init__(self, patient_ids: Iterable[int], *, today: dt.date, canonical: str) -> None:
         self.ids = sorted(set(patient_ids))
         self.today = today
+        self.canonical = canonical
         self._primary_rows: list[PrimaryDiagnosis] | None = None
         self._secondary_rows: list[SecondaryDiagnosis] | None = None
         self._report_rows: list[SymptomReportFacts] | None = None

@@ -82,6 +82,7 @@ class CareReads(Rows):
                         person_died=p.died_on is not None,
                     ),
                     today=self.today,
+                    canonical=self.canonical,
                 )
             )
         return out
@@ -121,7 +122,8 @@ class CareReads(Rows):
                         )
                         for a in r.actions.all()
                     ),
-                )
+                ),
+                canonical=self.canonical,
             )
             for r in revisions
         ]
@@ -141,7 +143,9 @@ class CareReads(Rows):
         return self._report_rows
 
     def tasks(self) -> list[Resource]:
-        out = [care.report_task(r) for r in self._reports(clocked_only=True)]
+        out = [
+            care.report_task(r, canonical=self.canonical) for r in self._reports(clocked_only=True)
+        ]
         for patient_id, due in sorted(hna_due_for(self.ids, today=self.today).items()):
             if due.due and due.since is not None and due.deadline is not None:
                 out.append(
@@ -153,7 +157,8 @@ class CareReads(Rows):
                             deadline=due.deadline,
                             overdue=due.overdue,
                             rules_version=due.rules_version,
-                        )
+                        ),
+                        canonical=self.canonical,
                     )
                 )
         return out
@@ -182,13 +187,17 @@ class CareReads(Rows):
                     respond_by=r.respond_by,
                     booked_for=r.booked_for,
                     closed_at=r.closed_at,
-                )
+                ),
+                canonical=self.canonical,
             )
             for r in rows
         ]
 
     def questionnaire_responses(self) -> list[Resource]:
-        out = [questionnaires.symptom_response(r) for r in self._reports(clocked_only=False)]
+        out = [
+            questionnaires.symptom_response(r, canonical=self.canonical)
+            for r in self._reports(clocked_only=False)
+        ]
         assessments = (
             NeedsAssessment.objects.filter(
                 patient_id__in=self.ids,
@@ -216,7 +225,8 @@ class CareReads(Rows):
                         completed_by=person(a.completed_by) if a.completed_by else None,
                         by_person=a.completed_by_id is not None
                         and a.completed_by_id == a.patient.user_id,
-                    )
+                    ),
+                    canonical=self.canonical,
                 )
             )
         return out
@@ -256,18 +266,21 @@ class CareReads(Rows):
                     reason=a.reason,
                     unplanned=a.unplanned,
                     note=a.note,
-                )
+                ),
+                canonical=self.canonical,
             )
             for a in HospitalAdmission.objects.filter(patient_id__in=self.ids).order_by("on", "pk")
         ]
         out.extend(
-            care.clinic_encounter(c) for c in self._contacts() if c.kind == ContactKind.CLINIC
+            care.clinic_encounter(c, canonical=self.canonical)
+            for c in self._contacts()
+            if c.kind == ContactKind.CLINIC
         )
         return out
 
     def communications(self) -> list[Resource]:
         return [
-            care.contact_communication(c)
+            care.contact_communication(c, canonical=self.canonical)
             for c in self._contacts()
             if c.kind != ContactKind.CLINIC or c.key_worker_introduced
         ]

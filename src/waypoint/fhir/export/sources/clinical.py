@@ -69,7 +69,7 @@ def patients_with_joins(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
 class ClinicalReads(Rows):
     def patients(self) -> list[Resource]:
         rows = patients_with_joins(Patient.objects.filter(pk__in=self.ids)).order_by("pk")
-        return [clinical.patient_resource(patient_facts(p)) for p in rows]
+        return [clinical.patient_resource(patient_facts(p), canonical=self.canonical) for p in rows]
 
     def conditions(self) -> list[Resource]:
         out = []
@@ -83,7 +83,8 @@ class ClinicalReads(Rows):
                         laterality=p.laterality,
                         laterality_label=p.get_laterality_display(),
                         recorded_at=p.created_at,
-                    )
+                    ),
+                    canonical=self.canonical,
                 )
             )
         for s in self.secondary_rows():
@@ -101,7 +102,8 @@ class ClinicalReads(Rows):
                         biopsy_decision_label=s.get_biopsy_decision_display(),
                         biopsy_not_feasible_reason=s.biopsy_not_feasible_reason,
                         recorded_at=s.created_at,
-                    )
+                    ),
+                    canonical=self.canonical,
                 )
             )
         return out
@@ -197,7 +199,7 @@ class ClinicalReads(Rows):
         return out
 
     def observations(self) -> list[Resource]:
-        out = [clinical.tumour_marker(m) for m in self._markers()]
+        out = [clinical.tumour_marker(m, canonical=self.canonical) for m in self._markers()]
         statuses = [
             DiseaseStatusFacts(
                 id=f"progression-{e.pk}",
@@ -224,7 +226,10 @@ class ClinicalReads(Rows):
             )
             for r in ResponseAssessment.objects.filter(patient_id__in=self.ids).order_by("on", "pk")
         )
-        out.extend(clinical.disease_status(d) for d in sorted(statuses, key=lambda d: d.on))
+        out.extend(
+            clinical.disease_status(d, canonical=self.canonical)
+            for d in sorted(statuses, key=lambda d: d.on)
+        )
         return out
 
     def medication_requests(self) -> list[Resource]:
@@ -251,7 +256,8 @@ class ClinicalReads(Rows):
                     cycles=line.cycle_count,
                     reason=self._secondary_ref(line.patient_id, line.started_on),
                     recorded_at=line.created_at,
-                )
+                ),
+                canonical=self.canonical,
             )
             for line in lines
         ]
@@ -268,7 +274,8 @@ class ClinicalReads(Rows):
                     body_site=b.body_site,
                     snomed_code=b.snomed_code,
                     note=b.note,
-                )
+                ),
+                canonical=self.canonical,
             )
             for b in Biopsy.objects.filter(patient_id__in=self.ids).order_by("performed_on", "pk")
         ]

@@ -20,14 +20,17 @@ class Links:
 def searchset(
     *,
     base: str,
+    canonical: str,
     resources: Sequence[Resource],
     total: int,
     links: Links,
     outcome: Resource | None = None,
     bundle_id: str = "",
 ) -> Resource:
-    """``base`` is the server's FHIR base URL; ``outcome`` (an OperationOutcome, say the warnings
-    about parameters ignored) goes last with search mode ``outcome``."""
+    """``base`` is the server's FHIR base URL (entries' ``fullUrl``), ``canonical`` Waypoint's
+    canonical base (WAYPOINT_FHIR_BASE_URL, for the mapping-version tag); ``outcome`` (an
+    OperationOutcome, say the warnings about parameters ignored) goes last with search mode
+    ``outcome``."""
     link = [{"relation": "self", "url": links.self}]
     for relation, url in (
         ("first", links.first),
@@ -49,7 +52,9 @@ def searchset(
     bundle: Resource = {"resourceType": "Bundle"}
     if bundle_id:
         bundle["id"] = bundle_id
-    bundle.update({"meta": meta(), "type": "searchset", "total": total, "link": link})
+    bundle.update(
+        {"meta": meta(canonical=canonical), "type": "searchset", "total": total, "link": link}
+    )
     if entries:
         bundle["entry"] = entries
     return bundle

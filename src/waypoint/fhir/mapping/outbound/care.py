@@ -20,6 +20,7 @@ from waypoint.fhir.mapping.outbound.common import (
     instant,
     meta,
     ods_ref,
+    own,
     patient_ref,
     ref,
     text_concept,
@@ -43,7 +44,7 @@ def _person(person: PersonRef) -> dict[str, str]:
     return display_ref(f"{person.name}, {person.job_title}" if person.job_title else person.name)
 
 
-def care_team(c: CareTeamFacts, *, today: dt.date) -> Resource:
+def care_team(c: CareTeamFacts, *, today: dt.date, canonical: str) -> Resource:
     """The person's named key worker now, and cover for them today or planned, each with a
     period. Past key workers are not sent: a receiver shows who to contact now."""
     participants: list[Resource] = []
@@ -79,7 +80,7 @@ def care_team(c: CareTeamFacts, *, today: dt.date) -> Resource:
         {
             "resourceType": "CareTeam",
             "id": f"careteam-{c.patient}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             # After a death the assignment has ended and the team no longer acts for the person.
             "status": "inactive" if c.person_died else "active",
             "name": f"{c.team_name}: named key worker",
@@ -108,7 +109,7 @@ _ACTION_STATUS = {
 }
 
 
-def care_plan(p: CarePlanFacts) -> Resource:
+def care_plan(p: CarePlanFacts, *, canonical: str) -> Resource:
     """One revision. Revisions are never changed; an earlier one is ``revoked`` and replaced by
     the next (``replaces``), so what was agreed when stays readable."""
     notes = [] if p.agreed_with_person else ["Not yet agreed with the person."]
@@ -118,7 +119,7 @@ def care_plan(p: CarePlanFacts) -> Resource:
         {
             "resourceType": "CarePlan",
             "id": f"careplan-{p.pk}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": "active" if p.current else "revoked",
             "intent": "plan",
             "title": f"Care and support plan, revision {p.number}",
@@ -153,7 +154,7 @@ _REPORT_TASK_STATUS = {"open": "requested", "acknowledged": "in-progress", "clos
 _LEVEL_PRIORITY = {"emergency": "stat", "red": "asap", "amber": "urgent", "green": "routine"}
 
 
-def report_task(r: SymptomReportFacts) -> Resource:
+def report_task(r: SymptomReportFacts, *, canonical: str) -> Resource:
     """The follow-up a graded report asks of the team, with its response clock as the period
     by which it must be acted on (``restriction.period.end``)."""
     owner = _person(r.acknowledged_by) if r.acknowledged_by else display_ref(r.team_name)
@@ -162,7 +163,7 @@ def report_task(r: SymptomReportFacts) -> Resource:
         {
             "resourceType": "Task",
             "id": f"report-{r.pk}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": _REPORT_TASK_STATUS[r.status],
             "businessStatus": text_concept(r.status_label),
             "intent": "order",
@@ -186,12 +187,12 @@ def report_task(r: SymptomReportFacts) -> Resource:
     )
 
 
-def assessment_due_task(d: AssessmentDueFacts) -> Resource:
+def assessment_due_task(d: AssessmentDueFacts, *, canonical: str) -> Resource:
     return compact(
         {
             "resourceType": "Task",
             "id": f"hna-due-{d.patient}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": "requested",
             "intent": "plan",
             "priority": "urgent" if d.overdue else "routine",
@@ -215,7 +216,7 @@ _REFERRAL_STATUS = {
 }
 
 
-def service_request(r: ReferralFacts) -> Resource:
+def service_request(r: ReferralFacts, *, canonical: str) -> Resource:
     """A referral. FHIR's status has one ``active`` for requested, accepted and booked, so the
     lifecycle step travels in an extension too."""
     notes = [f"{r.status_label}: {r.status_reason}" if r.status_reason else r.status_label]
@@ -225,8 +226,8 @@ def service_request(r: ReferralFacts) -> Resource:
         {
             "resourceType": "ServiceRequest",
             "id": f"referral-{r.pk}",
-            "meta": meta(),
-            "extension": [{"url": EXT_REFERRAL_STATUS, "valueCode": r.status}],
+            "meta": meta(canonical=canonical),
+            "extension": [{"url": own(canonical, EXT_REFERRAL_STATUS), "valueCode": r.status}],
             "status": _REFERRAL_STATUS[r.status],
             "intent": "order",
             "category": [text_concept(r.service_kind_label)],
@@ -242,12 +243,12 @@ def service_request(r: ReferralFacts) -> Resource:
     )
 
 
-def admission_encounter(a: AdmissionFacts) -> Resource:
+def admission_encounter(a: AdmissionFacts, *, canonical: str) -> Resource:
     return compact(
         {
             "resourceType": "Encounter",
             "id": f"admission-{a.pk}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": "finished" if a.discharged_on else "in-progress",
             "class": coding(ACT_CODE, "IMP", "inpatient encounter"),
             "priority": concept(
@@ -270,12 +271,12 @@ def admission_encounter(a: AdmissionFacts) -> Resource:
 INTRODUCED = "Told who their named key worker is and how to reach them"
 
 
-def clinic_encounter(c: ContactFacts) -> Resource:
+def clinic_encounter(c: ContactFacts, *, canonical: str) -> Resource:
     return compact(
         {
             "resourceType": "Encounter",
             "id": f"contact-{c.pk}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": "finished",
             "class": coding(ACT_CODE, "AMB", "ambulatory"),
             "type": [text_concept(c.kind_label)],
@@ -295,15 +296,15 @@ _MEDIUM = {
 }
 
 
-def contact_communication(c: ContactFacts) -> Resource:
+def contact_communication(c: ContactFacts, *, canonical: str) -> Resource:
     """A call, letter or portal message, or a clinic visit in which the person was told who
     their key worker is (care standard KW2): that fact travels as the extension."""
     return compact(
         {
             "resourceType": "Communication",
             "id": f"contact-{c.pk}",
-            "meta": meta(),
-            "extension": [{"url": EXT_KEY_WORKER_INTRODUCED, "valueBoolean": True}]
+            "meta": meta(canonical=canonical),
+            "extension": [{"url": own(canonical, EXT_KEY_WORKER_INTRODUCED), "valueBoolean": True}]
             if c.key_worker_introduced
             else [],
             "status": "completed",

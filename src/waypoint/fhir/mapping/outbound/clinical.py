@@ -48,7 +48,7 @@ from waypoint.registry.rules.codes import SITES_BY_CODE
 _PREFERRED_TELECOM = {"phone": "phone", "sms": "phone", "email": "email"}
 
 
-def patient_resource(p: PatientFacts) -> Resource:
+def patient_resource(p: PatientFacts, *, canonical: str) -> Resource:
     identifiers = []
     if p.nhs_number:
         identifiers.append({"system": NHS_NUMBER, "value": p.nhs_number})
@@ -76,7 +76,10 @@ def patient_resource(p: PatientFacts) -> Resource:
         {
             "resourceType": "Patient",
             "id": str(p.pk),
-            "meta": {**meta(PROFILE_PATIENT), "lastUpdated": instant(p.updated_at)},
+            "meta": {
+                **meta(PROFILE_PATIENT, canonical=canonical),
+                "lastUpdated": instant(p.updated_at),
+            },
             "identifier": identifiers,
             "name": [{"use": "official", "family": p.family_name, "given": [p.given_name]}],
             "telecom": telecom,
@@ -89,11 +92,11 @@ def patient_resource(p: PatientFacts) -> Resource:
     )
 
 
-def _condition_base(profile: str, resource_id: str, patient: int) -> Resource:
+def _condition_base(profile: str, resource_id: str, patient: int, *, canonical: str) -> Resource:
     return {
         "resourceType": "Condition",
         "id": resource_id,
-        "meta": meta(profile),
+        "meta": meta(profile, canonical=canonical),
         # The person lives with the cancer: Waypoint records no remission of either condition.
         "clinicalStatus": concept(coding(CONDITION_CLINICAL, "active", "Active")),
         "verificationStatus": concept(coding(CONDITION_VERIFICATION, "confirmed", "Confirmed")),
@@ -111,11 +114,11 @@ _BREAST_SITE = {
 }
 
 
-def primary_condition(p: PrimaryFacts) -> Resource:
+def primary_condition(p: PrimaryFacts, *, canonical: str) -> Resource:
     site_code, site_display = _BREAST_SITE.get(p.laterality, _BREAST_SITE["unknown"])
     return compact(
         {
-            **_condition_base(PROFILE_PRIMARY, f"primary-{p.pk}", p.patient),
+            **_condition_base(PROFILE_PRIMARY, f"primary-{p.pk}", p.patient, canonical=canonical),
             "code": concept(
                 coding(SNOMED, "254837009", "Malignant neoplasm of breast"),
                 coding(ICD10, "C50.9", "Malignant neoplasm of breast, unspecified"),
@@ -150,7 +153,7 @@ def _site_body(code: str, label: str, detail: str) -> Resource:
     return concept(coding(SNOMED, structure[0], structure[1]), text=words)
 
 
-def secondary_condition(s: SecondaryFacts) -> Resource:
+def secondary_condition(s: SecondaryFacts, *, canonical: str) -> Resource:
     """One Condition per diagnosis. Each site's SNOMED CT and ICD-10 codes are codings of
     ``code`` and the site is a ``bodySite``: a receiver that needs one concept per site reads
     ``bodySite`` (docs/fhir.md)."""
@@ -165,7 +168,9 @@ def secondary_condition(s: SecondaryFacts) -> Resource:
         notes.append(f"Biopsy not feasible because: {s.biopsy_not_feasible_reason}")
     return compact(
         {
-            **_condition_base(PROFILE_SECONDARY, f"secondary-{s.pk}", s.patient),
+            **_condition_base(
+                PROFILE_SECONDARY, f"secondary-{s.pk}", s.patient, canonical=canonical
+            ),
             "extension": [
                 {
                     "url": CONDITION_RELATED,
@@ -204,7 +209,7 @@ MARKER_ANSWERS: dict[str, tuple[dict[str, str], ...]] = {
 }
 
 
-def tumour_marker(m: MarkerFacts) -> Resource:
+def tumour_marker(m: MarkerFacts, *, canonical: str) -> Resource:
     loinc = m.loinc_code or MARKER_LOINC[m.marker][0]
     display = MARKER_LOINC[m.marker][1] if loinc == MARKER_LOINC[m.marker][0] else ""
     value: Resource = {}
@@ -232,7 +237,7 @@ def tumour_marker(m: MarkerFacts) -> Resource:
         {
             "resourceType": "Observation",
             "id": m.id,
-            "meta": meta(PROFILE_TUMOR_MARKER),
+            "meta": meta(PROFILE_TUMOR_MARKER, canonical=canonical),
             "contained": contained,
             "status": "final",
             "category": [concept(coding(OBSERVATION_CATEGORY, "laboratory", "Laboratory"))],
@@ -262,7 +267,7 @@ RESPONSE_STATUS: dict[str, dict[str, str]] = {
 }
 
 
-def disease_status(d: DiseaseStatusFacts) -> Resource:
+def disease_status(d: DiseaseStatusFacts, *, canonical: str) -> Resource:
     if d.kind == "progression":
         value = concept(WORSENED, text="Progression")
     else:
@@ -271,7 +276,7 @@ def disease_status(d: DiseaseStatusFacts) -> Resource:
         {
             "resourceType": "Observation",
             "id": d.id,
-            "meta": meta(PROFILE_DISEASE_STATUS),
+            "meta": meta(PROFILE_DISEASE_STATUS, canonical=canonical),
             "status": "final",
             "category": [concept(coding(OBSERVATION_CATEGORY, "survey", "Survey"))],
             "code": concept(DISEASE_STATUS_CODE),
@@ -290,7 +295,7 @@ def _line_status(line: LineFacts) -> str:
     return "completed" if line.stop_reason == "completed" else "stopped"
 
 
-def medication_request(line: LineFacts) -> Resource:
+def medication_request(line: LineFacts, *, canonical: str) -> Resource:
     """A line of systemic therapy. The drugs are words (Waypoint records no dm+d or RxNorm
     codes); the treatment intent is a note, as the mCODE intent extension is not claimed."""
     status = _line_status(line)
@@ -306,7 +311,7 @@ def medication_request(line: LineFacts) -> Resource:
         {
             "resourceType": "MedicationRequest",
             "id": f"line-{line.pk}",
-            "meta": meta(PROFILE_MEDICATION_REQUEST),
+            "meta": meta(PROFILE_MEDICATION_REQUEST, canonical=canonical),
             "status": status,
             "statusReason": text_concept(line.stop_reason_label)
             if status == "stopped" and line.stop_reason_label
@@ -328,7 +333,7 @@ def medication_request(line: LineFacts) -> Resource:
 BIOPSY = coding(SNOMED, "86273004", "Biopsy")
 
 
-def biopsy_procedure(b: BiopsyFacts) -> Resource:
+def biopsy_procedure(b: BiopsyFacts, *, canonical: str) -> Resource:
     body: list[Resource] = []
     if b.site:
         body.append(_site_body(b.site, b.site_label, b.body_site))
@@ -339,7 +344,7 @@ def biopsy_procedure(b: BiopsyFacts) -> Resource:
         {
             "resourceType": "Procedure",
             "id": f"biopsy-{b.pk}",
-            "meta": meta(),
+            "meta": meta(canonical=canonical),
             "status": "completed",
             "code": concept(BIOPSY, text="Biopsy"),
             "subject": patient_ref(b.patient),

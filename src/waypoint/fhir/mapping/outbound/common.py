@@ -32,13 +32,19 @@ PROFILE_TUMOR_MARKER = MCODE + "mcode-tumor-marker-test"
 PROFILE_DISEASE_STATUS = MCODE + "mcode-cancer-disease-status"
 PROFILE_MEDICATION_REQUEST = MCODE + "mcode-cancer-related-medication-request"
 
-# Waypoint's own canonical base: the questionnaires' URLs and the few extensions that carry what
-# no standard element does (the triage outcome, the referral's lifecycle step).
-WAYPOINT = "https://waypoint.example/fhir"
-EXT_TRIAGE_OUTCOME = WAYPOINT + "/StructureDefinition/triage-outcome"
-EXT_REFERRAL_STATUS = WAYPOINT + "/StructureDefinition/referral-status"
-EXT_KEY_WORKER_INTRODUCED = WAYPOINT + "/StructureDefinition/key-worker-introduced"
-MAPPING_VERSION_SYSTEM = WAYPOINT + "/CodeSystem/mapping-version"
+# Waypoint's own definitions, under the deployment's canonical base (WAYPOINT_FHIR_BASE_URL, which
+# the export reads from settings and passes to every builder as ``canonical``): the questionnaires'
+# URLs, the mapping-version tag and the few extensions that carry what no standard element does
+# (the triage outcome, the referral's lifecycle step).
+EXT_TRIAGE_OUTCOME = "StructureDefinition/triage-outcome"
+EXT_REFERRAL_STATUS = "StructureDefinition/referral-status"
+EXT_KEY_WORKER_INTRODUCED = "StructureDefinition/key-worker-introduced"
+MAPPING_VERSION_SYSTEM = "CodeSystem/mapping-version"
+
+
+def own(canonical: str, path: str) -> str:
+    """The canonical URL of one of Waypoint's own definitions (``path`` is one of the above)."""
+    return f"{canonical}/{path}"
 
 
 def coding(system: str, code: str, display: str = "") -> dict[str, str]:
@@ -86,10 +92,10 @@ def ods_ref(ods_code: str, name: str) -> dict[str, Any]:
     return {"identifier": {"system": ODS, "value": ods_code}, "display": name}
 
 
-def meta(*profiles: str) -> dict[str, Any]:
+def meta(*profiles: str, canonical: str) -> dict[str, Any]:
     """``meta`` with the profiles claimed and the mapping version that produced the resource,
     so a receiving system can tell which rules shaped what it holds."""
-    out: dict[str, Any] = {"tag": [coding(MAPPING_VERSION_SYSTEM, VERSION)]}
+    out: dict[str, Any] = {"tag": [coding(own(canonical, MAPPING_VERSION_SYSTEM), VERSION)]}
     if profiles:
         out["profile"] = list(profiles)
     return out

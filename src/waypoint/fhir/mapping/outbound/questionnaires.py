@@ -9,13 +9,13 @@ from typing import Any
 from waypoint.assessments.rules import hna
 from waypoint.fhir.mapping.outbound.common import (
     EXT_TRIAGE_OUTCOME,
-    WAYPOINT,
     Resource,
     coding,
     compact,
     display_ref,
     instant,
     meta,
+    own,
     patient_ref,
 )
 from waypoint.fhir.mapping.outbound.facts import AssessmentFacts, SymptomReportFacts
@@ -23,9 +23,9 @@ from waypoint.triage.rules.grading import RULES_VERSION as TRIAGE_VERSION
 from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind
 
 SYMPTOMS_ID = "symptoms"
-SYMPTOMS_URL = f"{WAYPOINT}/Questionnaire/{SYMPTOMS_ID}"
+SYMPTOMS_QUESTIONNAIRE = f"Questionnaire/{SYMPTOMS_ID}"
 HNA_ID = "hna"
-TRIAGE_LEVEL_SYSTEM = f"{WAYPOINT}/CodeSystem/triage-level"
+TRIAGE_LEVEL_SYSTEM = "CodeSystem/triage-level"
 FREE_TEXT = "free_text"
 
 # Item type and answer element of each kind of symptom input.
@@ -38,13 +38,18 @@ _ITEM_TYPE = {
 _ANSWER_BY_KIND = {kind.value: answer for kind, (_, answer) in _ITEM_TYPE.items()}
 
 
-def hna_questionnaire() -> Resource:
+def hna_questionnaire(*, canonical: str) -> Resource:
     """The questionnaire ``assessments.rules.hna`` already shapes, with its id and our tag."""
-    resource = copy.deepcopy(hna.questionnaire_resource())
-    return {"resourceType": "Questionnaire", "id": HNA_ID, "meta": meta(), **resource}
+    resource = copy.deepcopy(hna.questionnaire_resource(canonical=canonical))
+    return {
+        "resourceType": "Questionnaire",
+        "id": HNA_ID,
+        "meta": meta(canonical=canonical),
+        **resource,
+    }
 
 
-def symptom_questionnaire() -> Resource:
+def symptom_questionnaire(*, canonical: str) -> Resource:
     """Every item a symptom report may carry, in the order a form asks them (red flags first)."""
     items: list[Resource] = []
     for symptom in SYMPTOMS.values():
@@ -60,8 +65,8 @@ def symptom_questionnaire() -> Resource:
     return {
         "resourceType": "Questionnaire",
         "id": SYMPTOMS_ID,
-        "meta": meta(),
-        "url": SYMPTOMS_URL,
+        "meta": meta(canonical=canonical),
+        "url": own(canonical, SYMPTOMS_QUESTIONNAIRE),
         "version": TRIAGE_VERSION,
         "name": "SymptomReport",
         "title": "Symptom report",
@@ -70,11 +75,11 @@ def symptom_questionnaire() -> Resource:
     }
 
 
-def questionnaires() -> list[Resource]:
-    return [hna_questionnaire(), symptom_questionnaire()]
+def questionnaires(*, canonical: str) -> list[Resource]:
+    return [hna_questionnaire(canonical=canonical), symptom_questionnaire(canonical=canonical)]
 
 
-def symptom_response(r: SymptomReportFacts) -> Resource:
+def symptom_response(r: SymptomReportFacts, *, canonical: str) -> Resource:
     """What the person (or the nurse for them) reported, exactly as stored, and the graded outcome
     in the triage-outcome extension."""
     items: list[Resource] = [
@@ -84,7 +89,10 @@ def symptom_response(r: SymptomReportFacts) -> Resource:
     if r.free_text:
         items.append({"linkId": FREE_TEXT, "answer": [{"valueString": r.free_text}]})
     outcome: list[Resource] = [
-        {"url": "level", "valueCoding": coding(TRIAGE_LEVEL_SYSTEM, r.level, r.level_label)},
+        {
+            "url": "level",
+            "valueCoding": coding(own(canonical, TRIAGE_LEVEL_SYSTEM), r.level, r.level_label),
+        },
         {"url": "rulesVersion", "valueString": r.rules_version},
         {"url": "advice", "valueString": r.advice},
         {"url": "needsReview", "valueBoolean": r.needs_review},
@@ -97,9 +105,9 @@ def symptom_response(r: SymptomReportFacts) -> Resource:
         {
             "resourceType": "QuestionnaireResponse",
             "id": f"report-{r.pk}",
-            "meta": meta(),
-            "extension": [{"url": EXT_TRIAGE_OUTCOME, "extension": outcome}],
-            "questionnaire": f"{SYMPTOMS_URL}|{r.rules_version}",
+            "meta": meta(canonical=canonical),
+            "extension": [{"url": own(canonical, EXT_TRIAGE_OUTCOME), "extension": outcome}],
+            "questionnaire": f"{own(canonical, SYMPTOMS_QUESTIONNAIRE)}|{r.rules_version}",
             "status": "completed",
             "subject": patient_ref(r.patient),
             "authored": instant(r.reported_at),
@@ -114,7 +122,7 @@ def _answer(value: int | str) -> dict[str, Any]:
     return {"valueInteger": value} if isinstance(value, int) else {"valueString": value}
 
 
-def hna_response(a: AssessmentFacts) -> Resource:
+def hna_response(a: AssessmentFacts, *, canonical: str) -> Resource:
     """A completed assessment, grouped as the questionnaire groups its concerns."""
     answers = dict(a.answers)
     items: list[Resource] = []
@@ -138,8 +146,8 @@ def hna_response(a: AssessmentFacts) -> Resource:
         {
             "resourceType": "QuestionnaireResponse",
             "id": f"hna-{a.pk}",
-            "meta": meta(),
-            "questionnaire": f"{hna.QUESTIONNAIRE_URL}|{a.questionnaire_version}",
+            "meta": meta(canonical=canonical),
+            "questionnaire": f"{hna.questionnaire_url(canonical)}|{a.questionnaire_version}",
             "status": "completed",
             "subject": patient_ref(a.patient),
             "authored": instant(a.completed_at),
