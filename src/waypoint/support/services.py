@@ -11,9 +11,10 @@ from waypoint.accounts.models import User
 from waypoint.assessments.models import AssessmentStatus, NeedsAssessment
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
-from waypoint.core.errors import Conflict, NotFound, ValidationFailed
+from waypoint.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
+from waypoint.support import policies as support_policies
 from waypoint.support.models import (
     OfferKind,
     Referral,
@@ -168,10 +169,19 @@ def offer_record(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> SupportOffer:
-    """Record that formal support was offered (and whether the person took it up)."""
+    """Record that formal support was offered (and whether the person took it up): by the
+    person's clinicians only (``policies.can_record_offer``). Someone who may see the record but
+    not record offers (the person themselves) is told so; anyone else gets 404."""
     now = now or timezone.now()
     patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None or not registry_policies.acts_for_patient(actor, patient):
+    if patient is None:
+        raise NotFound()
+    if not support_policies.can_record_offer(actor, patient):
+        if registry_policies.can_view_patient(actor, patient):
+            raise Forbidden(
+                "Your care team records the support they offer you. To ask for support "
+                "yourself, refer yourself to a service from your support page."
+            )
         raise NotFound()
     if kind not in OfferKind.values:
         raise ValidationFailed("Unknown offer.", fields={"kind": f"One of {OfferKind.values}"})
