@@ -1,6 +1,6 @@
 """400, 403, 404 and 500 answer Waypoint's pages (with DEBUG off, as in production): a plain
 explanation and a way on; the 500 page needs no database and says where to get help now. The
-API and /fhir keep their JSON errors."""
+API and /fhir keep their JSON errors. The database being down is in test_database_outage.py."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.core.page_text import text
 from waypoint.config.urls import urlpatterns as waypoint_urls
 from waypoint.core.errors import ValidationFailed
 from waypoint.core.testing import World
+from waypoint.triage.rules import advice
 
 
 def _boom(request: object) -> None:
@@ -122,20 +123,20 @@ def test_a_fault_shows_the_500_page_with_help_now(world: World) -> None:
     assert response.status_code == 500
     main = text(html, "nhsuk-main-wrapper")
     assert "Sorry, there is a problem with the service" in main
-    assert "In an emergency, call 999." in main
+    assert advice.EMERGENCY_CALL in main and advice.URGENT_CALL in main  # the one advice source
     assert "0808 800 6000" in main and "Monday to Friday 9am to 4pm" in main
-    assert "call the number on your appointment letter" in main
+    assert "Call your team on the number on your appointment letter." in main
     assert "a fault in a page" not in html  # nothing of the fault itself
 
 
 def test_the_500_page_gives_the_out_of_hours_number_when_it_is_set(world: World, settings) -> None:  # type: ignore[no-untyped-def]
     settings.WAYPOINT_OUT_OF_HOURS_PHONE = "020 7946 0999"
     html = _signed_in(world.patient_user).get("/broken/").content.decode()
-    assert "out of hours, call 020 7946 0999" in text(html, "nhsuk-main-wrapper")
+    assert "Out of hours, day or night: 020 7946 0999" in text(html, "nhsuk-main-wrapper")
     assert 'href="tel:02079460999"' in html
 
 
-def test_the_500_page_is_shown_while_the_database_is_down(world: World) -> None:
+def test_the_503_page_is_shown_while_the_database_is_down(world: World) -> None:
     client = _signed_in(world.key_worker)
     down = OperationalError("could not connect to server: Connection refused")
     with (
@@ -146,8 +147,8 @@ def test_the_500_page_is_shown_while_the_database_is_down(world: World) -> None:
     html = response.content.decode()
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "Sorry, there is a problem with the service" in text(html, "nhsuk-main-wrapper")
-    assert "In an emergency, call 999." in html
+    assert "Sorry, Waypoint is not available at the moment" in text(html, "nhsuk-main-wrapper")
+    assert advice.EMERGENCY_CALL in html
     assert "0808 800 6000" in html
 
 

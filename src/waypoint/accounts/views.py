@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from waypoint.accounts.models import Role
 from waypoint.core.http import acting_user
+from waypoint.core.outage import team_numbers_forget
 from waypoint.core.session import session_expires_in
 from waypoint.core.session import session_extend as extend
 
@@ -37,6 +38,20 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        # Team numbers kept for the outage page belong to whoever signs in now (the portal keeps
+        # a patient's again); never to the last person at this computer (core/outage.py).
+        response = super().form_valid(form)
+        team_numbers_forget(response)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        team_numbers_forget(response)
+        return response
 
 
 @login_required

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from waypoint.core import error_pages
 from waypoint.core.auth import ApiTokenAuth, SessionAuth
 from waypoint.core.errors import WaypointError
+from waypoint.core.outage import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +103,19 @@ def _on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpRespon
         code="conflict",
         message="This conflicts with a record saved at the same moment. Nothing was changed.",
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached (core/outage.py), whether in a view or while checking the
+    token or the session: 503 with Retry-After, the same answer as the rest of the site's."""
+    logger.warning("The database cannot be reached: %s", exc)
+    response = error_response(
+        request, status=503, code="unavailable", message=error_pages.UNAVAILABLE_MESSAGE
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

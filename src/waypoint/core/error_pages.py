@@ -4,10 +4,11 @@ Pages get Waypoint's layout, a plain explanation and a way on. The JSON API keep
 envelope (``{"error": {"code", "message", "fields"}}``) and /fhir its OperationOutcome, so a
 client never receives an HTML page it cannot read.
 
-The 500 page is drawn without the request's context processors and without ``base.html``: it is
-shown when something has already failed, often the database, so it reads only settings. When the
-failure is the database, it answers 503 (with Retry-After), which tells a proxy or a client to try
-again rather than that the request was wrong.
+The 500 page and the 503 page (the database cannot be reached, core/outage.py) are drawn without
+the request's context processors, the session and ``base.html``: they are shown when something
+has already failed, often the database, so they read only settings, the one advice source (through
+the ``help_now`` tag) and the team numbers kept in the person's browser. A 503 carries Retry-After,
+which tells a proxy or a client to try again rather than that the request was wrong.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from waypoint.core.errors import WaypointError
+from waypoint.core.outage import RETRY_AFTER_SECONDS, database_unavailable, team_numbers_recalled
 
 # FHIR R4 OperationOutcome issue types (http://hl7.org/fhir/issue-type) for each status.
 _FHIR_ISSUE = {
@@ -40,12 +41,13 @@ _API_CODE = {
     500: "server_error",
     503: "unavailable",
 }
+UNAVAILABLE_MESSAGE = "The service is unavailable for a moment. Try again shortly."
 _API_MESSAGE = {
     400: "The request could not be understood.",
     403: "You may not do this.",
     404: "Not found.",
     500: "Something went wrong on our side.",
-    503: "The service is unavailable for a moment. Try again shortly.",
+    503: UNAVAILABLE_MESSAGE,
 }
 
 
@@ -112,23 +114,34 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _page(request, 404, "404.html")
 
 
+def _without_database(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    html = loader.get_template(template).render(
+        {
+            "helpline_phone": settings.WAYPOINT_HELPLINE_PHONE,
+            "helpline_hours": settings.WAYPOINT_HELPLINE_HOURS,
+            "out_of_hours_phone": settings.WAYPOINT_OUT_OF_HOURS_PHONE,
+            "team": team_numbers_recalled(request),
+        }
+    )
+    response = HttpResponse(html, status=status)
+    # It names the person's team: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Called by Django while it handles the exception, so the exception is still current."""
-    failed = sys.exc_info()[1]
-    status = 503 if isinstance(failed, DatabaseError) else 500
-    machine = _machine_error(request, status)
-    if machine is None:
-        html = loader.get_template("500.html").render(
-            {
-                "helpline_phone": settings.WAYPOINT_HELPLINE_PHONE,
-                "helpline_hours": settings.WAYPOINT_HELPLINE_HOURS,
-                "out_of_hours_phone": settings.WAYPOINT_OUT_OF_HOURS_PHONE,
-            }
-        )
-        machine = HttpResponse(html, status=status)
-    if status == 503:
-        machine["Retry-After"] = "30"
-    return machine
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
+    return _machine_error(request, 500) or _without_database(request, 500, "500.html")
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 for a request that failed because the database cannot be reached, wherever it failed:
+    the page says so and where to get help now; the API and /fhir answer their own JSON."""
+    response = _machine_error(request, 503) or _without_database(request, 503, "503.html")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -116,6 +117,10 @@ def fhir_view(*, methods: Sequence[str]) -> Callable[[FhirView], FhirView]:
                 return outcome_response(exc.status_code, *issues)
             except Http404:
                 return outcome_response(404, Issue("error", "not-found", "Not found."))
+            except (OperationalError, InterfaceError):
+                # The database cannot be reached: the site's one answer for that, a 503
+                # OperationOutcome with Retry-After (core/error_pages.py), not a 500.
+                raise
             except Exception:
                 logger.exception("Unhandled FHIR error")
                 return outcome_response(

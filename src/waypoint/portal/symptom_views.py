@@ -25,7 +25,7 @@ from waypoint.portal.symptom_steps import (
     previous_step,
     reportable,
 )
-from waypoint.portal.views import own_patient
+from waypoint.portal.views import own_patient, remember_team
 from waypoint.registry.models import Patient
 from waypoint.treatment.models import TreatmentKind
 from waypoint.treatment.selectors import active_line
@@ -161,7 +161,7 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
         return redirect("portal_symptom_step", step=next_step(steps, step))
     _save(request, draft)
     symptom = SYMPTOMS.get(step.removeprefix("item-")) if step.startswith("item-") else None
-    return render(
+    response = render(
         request,
         "portal/symptom_step.html",
         {
@@ -175,6 +175,7 @@ def step_view(request: HttpRequest, step: str) -> HttpResponse:
         },
         status=422 if request.method == "POST" else 200,
     )
+    return remember_team(response, patient.team)
 
 
 def _check(request: HttpRequest, patient: Patient, draft: Draft, steps: list[str]) -> HttpResponse:
@@ -223,7 +224,7 @@ def result(request: HttpRequest, report_id: int) -> HttpResponse:
     report = services.report_open(actor=acting_user(request), report_id=report_id)
     if report.patient_id != patient.pk:
         raise Http404
-    return render(
+    response = render(
         request,
         "portal/symptom_result.html",
         {
@@ -233,3 +234,4 @@ def result(request: HttpRequest, report_id: int) -> HttpResponse:
             "contact": contact_for_patient(patient, day=timezone.localdate()),
         },
     )
+    return remember_team(response, patient.team)

@@ -9,9 +9,11 @@ from django.utils import timezone
 from waypoint.accounts.policies import Permission
 from waypoint.assessments.selectors import hna_due_for, in_progress
 from waypoint.audit.selectors import access_log_for_person
+from waypoint.careteam.models import Team
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
+from waypoint.core.outage import TeamNumbers, team_numbers_remember
 from waypoint.core.pagination import paginate
 from waypoint.core.views import permission_required
 from waypoint.experience.selectors import open_invitation
@@ -29,11 +31,23 @@ def own_patient(request: HttpRequest) -> Patient:
     return patient_open(actor=actor, patient_id=own)
 
 
+def remember_team(response: HttpResponse, team: Team) -> HttpResponse:
+    """Keep the person's team numbers in their browser, for the page shown while the database
+    cannot be reached (core/outage.py)."""
+    numbers = TeamNumbers(
+        name=team.name,
+        in_hours_phone=team.in_hours_phone,
+        out_of_hours_phone=team.out_of_hours_phone,
+    )
+    team_numbers_remember(response, numbers=numbers)
+    return response
+
+
 @permission_required(Permission.VIEW_OWN_RECORD)
 def home(request: HttpRequest) -> HttpResponse:
     patient = own_patient(request)
     contact = contact_for_patient(patient, day=timezone.localdate())
-    return render(
+    response = render(
         request,
         "portal/home.html",
         {
@@ -46,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "survey_open": open_invitation(patient, today=timezone.localdate()) is not None,
         },
     )
+    return remember_team(response, contact.team)
 
 
 @permission_required(Permission.VIEW_OWN_RECORD)
@@ -57,6 +72,9 @@ def access(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
     page = paginate(access_log_for_person(patient), page=page_number, page_size=50)
-    return render(
-        request, "portal/access.html", {"patient": patient, "contact": contact, "page": page}
+    return remember_team(
+        render(
+            request, "portal/access.html", {"patient": patient, "contact": contact, "page": page}
+        ),
+        contact.team,
     )
