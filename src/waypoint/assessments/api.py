@@ -79,7 +79,7 @@ class AssessmentListOut(Schema):
     items: list[AssessmentOut]
 
 
-class AnswersIn(Schema):
+class AssessmentAnswersIn(Schema):
     answers: dict[str, Any] = Field(default_factory=dict)
     finish: bool = False
 
@@ -131,7 +131,7 @@ def open_assessment(request: HttpRequest, patient_id: int) -> AssessmentOut:
     response=AssessmentOut,
     summary="Save answers (any subset); `finish: true` completes it (the distress score is needed)",
 )
-def save(request: HttpRequest, assessment_id: int, payload: AnswersIn) -> AssessmentOut:
+def save(request: HttpRequest, assessment_id: int, payload: AssessmentAnswersIn) -> AssessmentOut:
     return AssessmentOut.build(
         services.hna_save(
             actor=acting_user(request),

@@ -22,7 +22,7 @@ from waypoint.registry.services import patient_open
 router = Router(tags=["patient experience"])
 
 
-class AnswersIn(Schema):
+class ExperienceAnswersIn(Schema):
     """Answer codes by linkId (see the questionnaire); leave out or send "" to skip."""
 
     answers: dict[str, str | None] = Field(default_factory=dict)
@@ -62,7 +62,7 @@ class FiguresOut(Schema):
     shares: list[ShareOut]
 
 
-class MonthOut(FiguresOut):
+class ExperienceMonthOut(FiguresOut):
     month: str  # YYYY-MM
 
 
@@ -83,7 +83,7 @@ class ResultsOut(Schema):
         "null when the viewer sees exact counts (a clinician, for their own teams)."
     )
     total: FiguresOut
-    months: list[MonthOut]
+    months: list[ExperienceMonthOut]
     comments: list[CommentOut]
 
 
@@ -151,7 +151,9 @@ def own_invitation(request: HttpRequest) -> InvitationOut:
     response={201: SavedOut},
     summary="The person answers their own survey, once (409 if already answered or closed)",
 )
-def respond(request: HttpRequest, invitation_id: int, payload: AnswersIn) -> Status[SavedOut]:
+def respond(
+    request: HttpRequest, invitation_id: int, payload: ExperienceAnswersIn
+) -> Status[SavedOut]:
     saved = services.experience_response_submit(
         actor=acting_user(request), invitation_id=invitation_id, answers=payload.answers
     )
@@ -163,7 +165,7 @@ def respond(request: HttpRequest, invitation_id: int, payload: AnswersIn) -> Sta
     response={201: SavedOut},
     summary="A key worker or oncologist of the team enters a survey answered on paper",
 )
-def paper(request: HttpRequest, patient_id: int, payload: AnswersIn) -> Status[SavedOut]:
+def paper(request: HttpRequest, patient_id: int, payload: ExperienceAnswersIn) -> Status[SavedOut]:
     saved = services.experience_paper_record(
         actor=acting_user(request), patient_id=patient_id, answers=payload.answers
     )
@@ -199,7 +201,7 @@ def results_get(
         small_number_threshold=threshold,
         total=FiguresOut(**_figures(found.summary.total, threshold)),
         months=[
-            MonthOut(month=m.month.strftime("%Y-%m"), **_figures(m.figures, threshold))
+            ExperienceMonthOut(month=m.month.strftime("%Y-%m"), **_figures(m.figures, threshold))
             for m in found.summary.months
         ],
         comments=[

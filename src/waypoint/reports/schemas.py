@@ -97,7 +97,7 @@ class MonthlyBreakdownOut(Schema):
     groups: list[MonthGroupOut]
 
 
-class MonthOut(Schema):
+class IncidenceMonthOut(Schema):
     month: dt.date  # its first day
     people: Shown
 
@@ -105,7 +105,7 @@ class MonthOut(Schema):
 class IncidenceOut(Schema):
     scope: ScopeOut
     people: Shown
-    months: list[MonthOut]
+    months: list[IncidenceMonthOut]
     breakdowns: list[MonthlyBreakdownOut]
 
     @staticmethod
@@ -113,7 +113,7 @@ class IncidenceOut(Schema):
         return IncidenceOut(
             scope=ScopeOut.build(report),
             people=view.total,
-            months=[MonthOut(month=m, people=n) for m, n in view.months],
+            months=[IncidenceMonthOut(month=m, people=n) for m, n in view.months],
             breakdowns=[
                 MonthlyBreakdownOut(
                     dimension=b.dimension,

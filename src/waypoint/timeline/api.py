@@ -22,7 +22,7 @@ class EntryOut(Schema):
     detail: str
 
 
-class EventIn(Schema):
+class TimelineEventIn(Schema):
     kind: str
     on: InputDate
     note: str = Field(default="", max_length=4000)
@@ -34,7 +34,7 @@ class EventIn(Schema):
     unplanned: bool = True
 
 
-class EventOut(Schema):
+class TimelineEventOut(Schema):
     id: int
     kind: str
     on: dt.date
@@ -57,13 +57,15 @@ def get_timeline(request: HttpRequest, patient_id: int) -> list[EntryOut]:
 
 @router.post(
     "/patients/{patient_id}/timeline",
-    response={201: EventOut},
+    response={201: TimelineEventOut},
     summary=(
         "Record progression, a response assessment, an MDT discussion, a contact, a hospital"
         " admission or a support review"
     ),
 )
-def record(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[EventOut]:
+def record(
+    request: HttpRequest, patient_id: int, payload: TimelineEventIn
+) -> Status[TimelineEventOut]:
     event = services.timeline_record(
         actor=acting_user(request),
         patient_id=patient_id,
@@ -77,4 +79,4 @@ def record(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[Ev
         reason=payload.reason,
         unplanned=payload.unplanned,
     )
-    return Status(201, EventOut(id=event.pk, kind=payload.kind, on=event.on))
+    return Status(201, TimelineEventOut(id=event.pk, kind=payload.kind, on=event.on))

@@ -14,12 +14,12 @@ from waypoint.triage.models import HelplineCall
 from waypoint.triage.schemas import (
     AcknowledgeIn,
     CloseIn,
-    EventOut,
     HelplineCallIn,
     HelplineCallOut,
     LinkIn,
     PersonRef,
     PreviewIn,
+    ReportEventOut,
     ReportPage,
     SymptomReportDetailOut,
     SymptomReportIn,
@@ -34,7 +34,7 @@ def _detail(report_id: int, request: HttpRequest, reason: str = "") -> SymptomRe
     report = services.report_open(actor=acting_user(request), report_id=report_id, reason=reason)
     return SymptomReportDetailOut(
         **SymptomReportOut.build(report).dict(),
-        history=[EventOut.build(e) for e in selectors.report_history(report)],
+        history=[ReportEventOut.build(e) for e in selectors.report_history(report)],
     )
 
 

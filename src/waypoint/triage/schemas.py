@@ -78,7 +78,7 @@ class PersonRef(Schema):
     name: str
 
 
-class EventOut(Schema):
+class ReportEventOut(Schema):
     at: dt.datetime
     kind: str
     actor: PersonRef | None
@@ -87,7 +87,7 @@ class EventOut(Schema):
     detail: str
 
     @classmethod
-    def build(cls, e: ReportEvent) -> EventOut:
+    def build(cls, e: ReportEvent) -> ReportEventOut:
         return cls(
             at=e.at,
             kind=e.kind,
@@ -149,7 +149,7 @@ class SymptomReportOut(Schema):
 
 
 class SymptomReportDetailOut(SymptomReportOut):
-    history: list[EventOut]
+    history: list[ReportEventOut]
 
 
 class ReportPage(Schema):
