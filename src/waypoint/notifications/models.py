@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from waypoint.accounts.models import User
+from waypoint.notifications.masking import mask_address
 
 
 class Channel(models.TextChoices):
@@ -58,4 +59,5 @@ class OutboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} to {self.to} ({self.status})"
+        # Masked: this is what the admin, its history and any log show of a message.
+        return f"{self.channel} to {mask_address(self.channel, self.to)} ({self.status})"

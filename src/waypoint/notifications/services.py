@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record
 from waypoint.core.errors import Forbidden, ValidationFailed
 from waypoint.notifications import backends
 from waypoint.notifications.models import Channel, MessageStatus, OutboundMessage
@@ -27,6 +29,7 @@ from waypoint.registry.models import ContactMethod, Patient
 
 CLAIM_LEASE = dt.timedelta(minutes=5)
 RESULT_WRITE_ATTEMPTS = 10
+MESSAGE_OBJECT = "outbound_message"
 _UK_MOBILE = re.compile(r"^(\+44\s?7|07)[\d\s]{9,11}$")
 
 
@@ -226,7 +229,8 @@ def _deliver_one(message: OutboundMessage, *, now: dt.datetime) -> str:
 
 
 def message_retry(*, actor: User, message: OutboundMessage, now: dt.datetime) -> OutboundMessage:
-    """An admin sends a failed message again (after fixing an address, say)."""
+    """An admin sends a failed message again (after fixing an address, say). Audited: who sent
+    which message again, never its address or words."""
     if not has_permission(actor, Permission.MANAGE_OUTBOX):
         raise Forbidden("Only an administrator can resend a message.")
     with transaction.atomic():
@@ -235,5 +239,13 @@ def message_retry(*, actor: User, message: OutboundMessage, now: dt.datetime) ->
         )
         if not updated:
             raise ValidationFailed("Only a failed message can be sent again.")
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            patient=None,
+            object_type=MESSAGE_OBJECT,
+            object_id=message.pk,
+            detail=f"sent again ({message.channel})",
+        )
     message.refresh_from_db()
     return message
