@@ -7,18 +7,18 @@ from typing import Any
 
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from waypoint.core import error_pages
 from waypoint.core.auth import ApiTokenAuth, SessionAuth
 from waypoint.core.errors import WaypointError
+from waypoint.core.openapi import WaypointAPI
 from waypoint.core.outage import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = WaypointAPI(
     title="Waypoint API",
     version="1",
     description=(

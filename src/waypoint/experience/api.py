@@ -12,6 +12,7 @@ from pydantic import Field
 from waypoint.core.bounds import InputDate
 from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
+from waypoint.core.openapi import ErrorOut
 from waypoint.experience import results, selectors, services
 from waypoint.experience.models import ExperienceResponse
 from waypoint.experience.rules import questionnaire
@@ -127,7 +128,7 @@ def questionnaire_get(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/experience/invitation",
-    response=InvitationOut,
+    response={200: InvitationOut, 404: ErrorOut},
     summary="The person's own open survey (404 when there is none)",
 )
 def own_invitation(request: HttpRequest) -> InvitationOut:
@@ -174,7 +175,7 @@ def paper(request: HttpRequest, patient_id: int, payload: ExperienceAnswersIn) -
 
 @router.get(
     "/experience/results",
-    response=ResultsOut,
+    response={200: ResultsOut, 404: ErrorOut},
     summary="Survey figures for one team, one organisation or all you may see (counts only)",
 )
 def results_get(

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from waypoint.core.http import acting_user
+from waypoint.core.openapi import ErrorOut
 from waypoint.reports import presenters
 from waypoint.reports.schemas import (
     IncidenceOut,
@@ -30,7 +31,7 @@ def _open(request: HttpRequest, indicator: str, params: ReportQuery) -> Report:
 
 @router.get(
     "/reports/prevalence",
-    response=PrevalenceOut,
+    response={200: PrevalenceOut, 404: ErrorOut},
     summary="People living with secondary breast cancer now, by each breakdown",
 )
 def prevalence(request: HttpRequest, params: Query[ReportQuery]) -> PrevalenceOut:
@@ -43,7 +44,7 @@ def prevalence(request: HttpRequest, params: Query[ReportQuery]) -> PrevalenceOu
 
 @router.get(
     "/reports/incidence",
-    response=IncidenceOut,
+    response={200: IncidenceOut, 404: ErrorOut},
     summary="New secondary diagnoses per month over the period, by each breakdown",
 )
 def incidence(request: HttpRequest, params: Query[ReportQuery]) -> IncidenceOut:
@@ -56,7 +57,7 @@ def incidence(request: HttpRequest, params: Query[ReportQuery]) -> IncidenceOut:
 
 @router.get(
     "/reports/response-times",
-    response=ResponseTimesOut,
+    response={200: ResponseTimesOut, 404: ErrorOut},
     summary="Time from a symptom report being received to its acknowledgement, by level",
 )
 def response_times(request: HttpRequest, params: Query[ReportQuery]) -> ResponseTimesOut:
@@ -69,7 +70,7 @@ def response_times(request: HttpRequest, params: Query[ReportQuery]) -> Response
 
 @router.get(
     "/reports/survival",
-    response=SurvivalOut,
+    response={200: SurvivalOut, 404: ErrorOut},
     summary="Kaplan–Meier survival from secondary diagnosis, by receptor subtype",
 )
 def survival(request: HttpRequest, params: Query[ReportQuery]) -> SurvivalOut:

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from waypoint.core.errors import ValidationFailed
 from waypoint.core.http import access_reason, acting_user
+from waypoint.core.openapi import ErrorOut
 from waypoint.registry.services import patient_open
 from waypoint.standards import dashboard
 from waypoint.standards.rules.standards import RULES_VERSION, TITLES, Result
@@ -110,7 +111,7 @@ def _cell(c: dashboard.Cell) -> CellOut:
 
 @router.get(
     "/standards/dashboard",
-    response=DashboardOut,
+    response={200: DashboardOut, 404: ErrorOut},
     summary="Per cent met per standard, latest and at each month end, for a team, an "
     "organisation or every team you may see",
 )

@@ -11,6 +11,7 @@ from waypoint.accounts.policies import Permission, has_permission
 from waypoint.core.bounds import InputDateTime
 from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
+from waypoint.core.openapi import ErrorOut
 from waypoint.registry.services import patient_open
 from waypoint.support import resource_pack, selectors, services, sessions
 from waypoint.support.models import (
@@ -294,7 +295,7 @@ def order_pack(request: HttpRequest, patient_id: int, payload: PackOrderIn) -> S
 
 @router.get(
     "/resource-pack-orders",
-    response=list[PackOrderOut],
+    response={200: list[PackOrderOut], 404: ErrorOut},
     summary="Admins: packs waiting to be posted",
 )
 def orders(request: HttpRequest) -> list[PackOrderOut]:

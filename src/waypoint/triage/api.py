@@ -6,6 +6,7 @@ from ninja import Router, Schema, Status
 
 from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason, acting_user
+from waypoint.core.openapi import ErrorOut
 from waypoint.core.pagination import paginate
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open
@@ -77,7 +78,7 @@ def submit_report(
 
 @router.post(
     "/triage/preview",
-    response=TriageOut,
+    response={200: TriageOut, 404: ErrorOut},
     summary="Grade a report without storing it",
     description="For a form that shows the grade as it is filled in. Nothing is stored.",
 )
@@ -200,7 +201,7 @@ def _call_out(call: HelplineCall) -> HelplineCallOut:
 
 @router.post(
     "/helpline-calls",
-    response={201: HelplineCallOut},
+    response={201: HelplineCallOut, 404: ErrorOut},
     summary="Log a helpline call with its triage (UKONS log sheet)",
 )
 def log_call(request: HttpRequest, payload: HelplineCallIn) -> Status[HelplineCallOut]:
