@@ -225,11 +225,12 @@ def test_fhir_answers_a_transient_operation_outcome(world: World, api_as) -> Non
 def test_the_fhir_view_passes_a_lost_connection_on_rather_than_answering_500(
     world: World, api_as
 ) -> None:  # type: ignore[no-untyped-def]
-    """The token is checked before the outage begins; the view's own query then fails."""
+    """The bearer token is taken as checked, so the first query to fail is the view's own,
+    inside the FHIR wrapper that turns other faults into a 500 OperationOutcome."""
     api = api_as(world.key_worker)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {api.token}")
     with (
-        mock.patch("waypoint.fhir.http.api_token_authenticate", return_value=world.key_worker),
+        mock.patch("waypoint.fhir.http._bearer_user", return_value=world.key_worker),
         database_down(),
     ):
         response = client.get(f"/fhir/Patient/{world.patient.pk}")
