@@ -188,16 +188,57 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes): lock the username after repeated failures from anywhere.
+# Sign-in lockout (django-axes): a username is locked at one client address after repeated
+# failures from that address, for the cool-off after the last of them.
+# - The combination, not the username alone: a stranger typing a nurse's username wrongly five
+#   times locks it only where the stranger is, so cannot shut her out from her ward.
+# - Not the address alone: a ward whose staff share one address is not shut out as a whole when
+#   one person forgets a password.
+# - Someone spraying one username from many addresses is still slowed: each address gets this
+#   many guesses per cool-off, each guess costs an Argon2 hash, and every refusal is in the audit
+#   trail (action "denied"). axes offers no second, higher per-username threshold that delays
+#   instead of locking (one failure limit covers every parameter set and reaching it locks), and a
+#   delay made by sleeping would hand an attacker the server's workers; so there is none.
+# - User-agent or cookie rotation does not help: attempts are counted by username and address.
+# An administrator lifts a lockout in the admin (Axes, access attempts) or with
+# `manage.py axes_reset_username USERNAME`. While a lockout lasts, the account's API tokens are
+# refused from that address too (waypoint.core.auth).
 AXES_FAILURE_LIMIT = env_int("WAYPOINT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("WAYPOINT_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by username alone is deliberate: staff share ward IP addresses, so an IP lockout would
-# shut out a whole unit; user-agent or cookie rotation cannot bypass a username lockout.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("WAYPOINT_LOGIN_LOCKOUT", True)
+# The client's address, for lockouts, the token limits and the audit trail: the connection's own
+# (REMOTE_ADDR) unless WAYPOINT_CLIENT_IP_HEADER names a header that the reverse proxy in front
+# always sets itself, replacing any a client sent (nginx: `proxy_set_header X-Real-IP
+# $remote_addr`); otherwise anyone could claim any address. X-Forwarded-For, which proxies append
+# to, also needs WAYPOINT_PROXY_COUNT: how many proxy addresses the header carries after the
+# client's (0 behind one proxy). A header longer than that (a client forging entries) gives no
+# address rather than a chosen one. Read by django-ipware through axes.
+_client_ip_header = env_str("WAYPOINT_CLIENT_IP_HEADER", "").strip()
+if _client_ip_header and not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", _client_ip_header):
+    raise ConfigurationError(
+        f"WAYPOINT_CLIENT_IP_HEADER must be a header name such as X-Real-IP, "
+        f"got {_client_ip_header!r}"
+    )
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_" + _client_ip_header.upper().replace("-", "_"),)
+    if _client_ip_header
+    else ("REMOTE_ADDR",)
+)
+_proxy_count = env_str("WAYPOINT_PROXY_COUNT", "").strip()
+AXES_IPWARE_PROXY_COUNT = env_int("WAYPOINT_PROXY_COUNT", 0, minimum=0) if _proxy_count else None
+if (
+    AXES_IPWARE_META_PRECEDENCE_ORDER == ("HTTP_X_FORWARDED_FOR",)
+    and AXES_IPWARE_PROXY_COUNT is None
+):
+    raise ConfigurationError(
+        "WAYPOINT_CLIENT_IP_HEADER=X-Forwarded-For needs WAYPOINT_PROXY_COUNT (0 behind one "
+        "proxy): without it the client chooses its own address"
+    )
+# Each silenced system check is appended where its reason is given.
+SILENCED_SYSTEM_CHECKS: list[str] = []
 
 SESSION_COOKIE_AGE = env_int("WAYPOINT_SESSION_SECONDS", 60 * 60 * 8, minimum=300)
 # A signed-in person is warned this long before their session ends (NHS.UK timeout warning), and
