@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from waypoint.accounts.models import User
@@ -17,6 +18,14 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     tests/accounts/test_passwords.py checks the production configuration itself.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the audit trail's quiet minute for refused attempts
+    (audit.services.access_denied_record) must not carry from one test into the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

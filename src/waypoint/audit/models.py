@@ -14,10 +14,12 @@ class AuditAction(models.TextChoices):
     ASSIGN = "assign", "Assigned a key worker"
     EXPORT = "export", "Exported"
     AGGREGATE = "aggregate", "Saw figures in aggregate (no person named)"
+    DENIED = "denied", "Was refused (sign-in or API token)"
 
 
 class AuditEvent(models.Model):
-    """An append-only record of one read or write of patient data.
+    """An append-only record of one read or write of patient data, or of one refused attempt to
+    sign in or to use an API token (action ``denied``, no patient).
 
     The database refuses UPDATE, DELETE and TRUNCATE on this table (triggers in migrations 0003
     and 0005), so the trail cannot be rewritten through the ORM, the admin or SQL; and the

@@ -13,6 +13,8 @@ from waypoint.accounts.models import Role
 
 OBJECT_WORDS: dict[str, str] = {
     "Patient": "the person's record",
+    "api_token": "API token",
+    "sign_in": "sign-in",
     "Biopsy": "biopsy",
     "CarerContact": "carer's details",
     "KeyWorkerAssignment": "key worker",
@@ -46,7 +48,11 @@ OBJECT_WORDS: dict[str, str] = {
     "caseload": "caseload",
 }
 
-ROLE_WORDS: dict[str, str] = {**dict(Role.choices), "system": "Waypoint (automatic)"}
+ROLE_WORDS: dict[str, str] = {
+    **dict(Role.choices),
+    "system": "Waypoint (automatic)",
+    "anonymous": "Unknown (not signed in)",
+}
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 

@@ -3,10 +3,12 @@ same transaction as the work it records."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from waypoint.accounts.models import User
@@ -17,6 +19,11 @@ if TYPE_CHECKING:
     from waypoint.registry.models import Patient
 
 SYSTEM_ROLE = "system"
+# The actor role of a refused attempt by someone not known (an unknown username or token).
+ANONYMOUS_ROLE = "anonymous"
+# A refused attempt is recorded at most once a minute for the same reason, account or token, and
+# address (``access_denied_record``).
+DENIAL_QUIET_SECONDS = 60
 
 
 def _role(actor: User | None) -> str:
@@ -112,3 +119,43 @@ def audit_record_each(
     ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)
+
+
+def access_denied_record(
+    *,
+    reason: str,
+    object_type: str,
+    address: str,
+    detail: str,
+    actor: User | None = None,
+    object_id: object = "",
+) -> AuditEvent | None:
+    """Record a refused sign-in or token request (action ``denied``, no patient), at most once a
+    minute for the same reason, account or token (``actor``, ``object_id``) and address.
+
+    Whoever is refused may be a stranger sending as fast as they like; the trail is append-only
+    and kept for years, so a flood must not become a row a request. Unknown usernames and tokens
+    are recorded without the name or token typed (``actor`` and ``object_id`` empty), so rotating
+    them from one address does not get past the limit either: rows grow with addresses and real
+    accounts, not with requests. The first refusal of each minute is kept and the rest of that
+    minute only counted by the lockout and rate limits themselves. The quiet minute is held in
+    Django's cache; with the default local-memory cache each server process keeps its own, so a
+    burst can leave one row per process rather than one in all.
+    """
+    who = str(actor.pk) if actor is not None else ""
+    raw = "\0".join([reason, object_type, who, str(object_id), address])
+    key = "waypoint-denied:" + hashlib.sha256(raw.encode()).hexdigest()
+    if not cache.add(key, 1, timeout=DENIAL_QUIET_SECONDS):
+        return None
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_role=actor.role if actor is not None else ANONYMOUS_ROLE,
+        action=AuditAction.DENIED,
+        patient=None,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        reason=reason[:300],
+        detail=detail[:300],
+        request_id=current_request_id(),
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
 from waypoint.accounts.models import User
@@ -23,3 +24,10 @@ def page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as sign-in lockouts see it (REMOTE_ADDR, or the one trusted proxy
+    header configured in settings), so that lockouts, token limits and the audit trail agree.
+    Empty when the request carries none that can be trusted."""
+    return get_client_ip_address(request) or ""
