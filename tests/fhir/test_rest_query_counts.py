@@ -10,10 +10,11 @@ from waypoint.core.testing import make_patient
 from waypoint.timeline.services import timeline_record
 from waypoint.triage.services import ReportInput, symptom_report_submit
 
-# Token look-up, savepoints, the policy's read, the audit inserts, then the rows themselves.
+# Token look-up and its sign-in lockout check, savepoints, the policy's read, the audit inserts,
+# then the rows themselves.
 PATIENT_PAGE = 10
-ONE_TYPE = 14  # Observation: results, primaries, secondaries and their sites, two kinds of status
-EVERYTHING = 34
+ONE_TYPE = 15  # Observation: results, primaries, secondaries and their sites, two kinds of status
+EVERYTHING = 35
 
 
 def test_a_page_of_patients_costs_the_same_for_2_or_40_people(

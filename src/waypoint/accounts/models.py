@@ -56,3 +56,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user.username})"
+
+
+class ApiTokenRate(models.Model):
+    """How many limited requests one token has sent in the current minute, for one limit (its
+    scope: API writes, FHIR imports). One row per token and scope, counted up and restarted each
+    minute in a single statement (``accounts.services.api_token_rate_take``), so the limit holds
+    across every server process and the table grows only with tokens."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="rates")
+    scope = models.CharField(max_length=16)
+    minute = models.BigIntegerField(help_text="Minutes since 1970-01-01 UTC.")
+    used = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "accounts_apitokenrate"  # named in accounts.services._RATE_TAKE_SQL
+        constraints = [
+            models.UniqueConstraint(fields=["token", "scope"], name="api_token_rate_one_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.scope}: {self.used} in minute {self.minute}"

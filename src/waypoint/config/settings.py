@@ -154,7 +154,13 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'waypoint.sqlite3'}"
 _database_url = env_str("DATABASE_URL", _default_sqlite)
 try:
-    _db = dj_database_url.parse(_database_url, conn_max_age=env_int("WAYPOINT_DB_CONN_MAX_AGE", 60))
+    # Health checks: a connection kept from before a database restart is tested before a request
+    # uses it, so the first request after an outage does not answer a needless 503.
+    _db = dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("WAYPOINT_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 except ValueError as exc:
     raise ConfigurationError(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if _db["ENGINE"] not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
@@ -237,6 +243,20 @@ if (
         "WAYPOINT_CLIENT_IP_HEADER=X-Forwarded-For needs WAYPOINT_PROXY_COUNT (0 behind one "
         "proxy): without it the client chooses its own address"
     )
+# Limits a minute for each API token (core/bearer.py): writes (POST, PUT, PATCH, DELETE under
+# /api/v1/) and FHIR imports (POST /fhir). Over a limit: 429 with Retry-After, the API's envelope
+# (code rate_limited) or an OperationOutcome (throttled), and a row in the audit trail. 120 writes
+# a minute (two a second, sustained) is far above a person's pace or an integration sending
+# reports as they happen, and holds a runaway script or a stolen token to that; each FHIR import
+# is a whole Bundle that may carry a history of hundreds of resources, so 30 (one every two
+# seconds). Raise the FHIR limit for the run of a bulk back-load.
+# The counts are rows in the database (one per token and limit, counted in one statement), not in
+# Django's cache: no CACHES is configured, so the cache is local memory in each server process and
+# gunicorn runs one process per core, which would multiply every limit by the worker count; the
+# database cache's increment is a read then a write that loses counts under concurrency; and
+# django-ninja's throttles keep their history in that same cache and would not cover /fhir.
+WAYPOINT_TOKEN_WRITES_PER_MINUTE = env_int("WAYPOINT_TOKEN_WRITES_PER_MINUTE", 120, minimum=1)
+WAYPOINT_FHIR_POSTS_PER_MINUTE = env_int("WAYPOINT_FHIR_POSTS_PER_MINUTE", 30, minimum=1)
 # Each silenced system check is appended where its reason is given.
 SILENCED_SYSTEM_CHECKS: list[str] = []
 

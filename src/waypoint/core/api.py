@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from waypoint.core import error_pages
 from waypoint.core.auth import ApiTokenAuth, SessionAuth
+from waypoint.core.bearer import TokenRefused
 from waypoint.core.errors import WaypointError
 from waypoint.core.openapi import WaypointAPI
 from waypoint.core.outage import RETRY_AFTER_SECONDS
@@ -85,6 +86,16 @@ def _on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpR
         code="unauthenticated",
         message="Sign in, or send a valid bearer token.",
     )
+
+
+@api.exception_handler(TokenRefused)
+def _on_token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    """A valid token that may not act now (core/bearer.py): 403 locked_out, or 429
+    rate_limited with Retry-After."""
+    response = error_response(request, status=exc.status_code, code=exc.code, message=exc.message)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -4,12 +4,15 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from waypoint.accounts.models import User
-from waypoint.accounts.services import api_token_authenticate
+from waypoint.core.bearer import bearer_user
 
 
 class ApiTokenAuth(HttpBearer):
+    """Bearer token (core/bearer.py): a locked-out account or a token over its limit raises
+    ``TokenRefused``, which the API answers with 403 or 429."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_authenticate(token=token)
+        user = bearer_user(request, token)
         if user is not None:
             request.user = user
         return user

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from waypoint.accounts.models import User
-from waypoint.accounts.services import api_token_authenticate
+from waypoint.core.bearer import TokenRefused, bearer_user
 from waypoint.core.errors import WaypointError
 from waypoint.fhir.mapping.issues import Issue as Issue  # re-exported for the views
 
@@ -35,6 +35,8 @@ _ISSUE_TYPES = {
     "forbidden": "forbidden",
     "conflict": "conflict",
     "unauthenticated": "login",
+    "locked_out": "forbidden",
+    "rate_limited": "throttled",
 }
 
 
@@ -63,7 +65,7 @@ def _bearer_user(request: HttpRequest) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return api_token_authenticate(token=token.strip())
+    return bearer_user(request, token.strip())
 
 
 FhirView = Callable[..., HttpResponse]
@@ -88,7 +90,16 @@ def fhir_view(*, methods: Sequence[str]) -> Callable[[FhirView], FhirView]:
                 )
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
-            actor = _bearer_user(request)
+            try:
+                actor = _bearer_user(request)
+            except TokenRefused as exc:
+                response = outcome_response(
+                    exc.status_code,
+                    Issue("error", _ISSUE_TYPES.get(exc.code, "security"), exc.message),
+                )
+                if exc.retry_after:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
             session_user = request.user
             if (
                 actor is None
