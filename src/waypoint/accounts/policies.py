@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     RECORD_TREATMENT = "record_treatment"
     MANAGE_ON_CALL = "manage_on_call"
     MANAGE_OUTBOX = "manage_outbox"
+    MANAGE_TEAMS = "manage_teams"  # who belongs to which team, and so sees its patients
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -84,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_AGGREGATES,
             Permission.MANAGE_ON_CALL,
             Permission.MANAGE_OUTBOX,
+            Permission.MANAGE_TEAMS,
         }
     ),
 }

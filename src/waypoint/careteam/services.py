@@ -1,4 +1,5 @@
-"""Care-team writes: organisations and teams, key-worker assignment, bulk reassignment, cover."""
+"""Care-team writes: organisations and teams, memberships, key-worker assignment, bulk
+reassignment, cover. The on-call rota is written in ``rota.py``."""
 
 from __future__ import annotations
 
@@ -59,17 +60,69 @@ def team_create(
     return team
 
 
+MEMBERSHIP_OBJECT = "team_membership"
+COVER_OBJECT = "cover"
+# Who may join a team, and so see its patients.
+MEMBER_ROLES = (Role.KEY_WORKER, Role.HELPLINE_NURSE, Role.ONCOLOGIST, Role.SERVICE_MANAGER)
+
+
+def may_manage(actor: User | None, permission: Permission, what: str) -> None:
+    """``actor`` None is Waypoint itself (set-up, imports, tests), which may."""
+    if actor is not None and not has_permission(actor, permission):
+        raise Forbidden(f"You cannot change {what}.")
+
+
+def team_membership_problems(*, user: User | None) -> dict[str, str]:
+    """Why ``user`` cannot join a team, by field; empty when they can. Forms call it too."""
+    if user is None:
+        return {"user": "no such user"}
+    if user.role not in MEMBER_ROLES:
+        return {"user": "Only staff with a clinical or management role join teams."}
+    if not user.is_active:
+        return {"user": "This account is inactive."}
+    return {}
+
+
 @transaction.atomic
-def team_membership_add(*, team: Team, user: User, is_lead: bool = False) -> TeamMembership:
-    if user.role in (Role.PATIENT, Role.ADMIN):
-        raise ValidationFailed(
-            "Only staff with a clinical or management role join teams.",
-            fields={"user": "wrong role"},
-        )
-    membership, _ = TeamMembership.objects.update_or_create(
+def team_membership_add(
+    *, team: Team, user: User, is_lead: bool = False, actor: User | None = None
+) -> TeamMembership:
+    """Put ``user`` in ``team`` (or change whether they lead it). Membership is what lets a
+    clinician see the team's patients, so every change is audited."""
+    may_manage(actor, Permission.MANAGE_TEAMS, "team memberships")
+    errors = team_membership_problems(user=user)
+    if errors:
+        raise ValidationFailed(errors["user"], fields=errors)
+    membership, created = TeamMembership.objects.update_or_create(
         user=user, team=team, defaults={"is_lead": is_lead}
     )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        patient=None,
+        object_type=MEMBERSHIP_OBJECT,
+        object_id=membership.pk,
+        detail=f"{user.username} in team {team.pk}{' as lead' if is_lead else ''}",
+    )
     return membership
+
+
+@transaction.atomic
+def team_membership_remove(*, actor: User | None, membership_id: int) -> None:
+    may_manage(actor, Permission.MANAGE_TEAMS, "team memberships")
+    membership = TeamMembership.objects.select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
+    detail = f"{membership.user.username} removed from team {membership.team_id}"
+    membership.delete()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=None,
+        object_type=MEMBERSHIP_OBJECT,
+        object_id=membership_id,
+        detail=detail,
+    )
 
 
 def _validate_key_worker(key_worker: User | None, patient: Patient) -> dict[str, str]:
@@ -280,7 +333,7 @@ def cover_arrange(
     if errors:
         raise ValidationFailed("Cover could not be arranged.", fields=errors)
     assert absent is not None and cover is not None  # noqa: S101  # validated above
-    return Cover.objects.create(
+    arranged = Cover.objects.create(
         absent_user=absent,
         cover_user=cover,
         starts_on=starts_on,
@@ -288,6 +341,16 @@ def cover_arrange(
         reason=reason.strip() or "Annual leave",
         created_by=actor,
     )
+    # Cover lets the covering clinician act for the absent one's patients: audited.
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=None,
+        object_type=COVER_OBJECT,
+        object_id=arranged.pk,
+        detail=f"{cover.username} covers {absent.username} {starts_on} to {ends_on}",
+    )
+    return arranged
 
 
 @transaction.atomic
@@ -300,3 +363,11 @@ def cover_cancel(*, actor: User, cover_id: int) -> None:
     ):
         raise NotFound()
     Cover.objects.filter(pk=cover.pk).update(cancelled_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=None,
+        object_type=COVER_OBJECT,
+        object_id=cover.pk,
+        detail="cancelled",
+    )
