@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from playwright.sync_api import Locator, Page
 
-from tests.browser.conftest import AXE, REPOSITORY, WCAG_TAGS
+from tests.browser.conftest import REPOSITORY, WCAG_TAGS, load_axe
 
 SCREENSHOTS = REPOSITORY / "test-results" / "screenshots"
 # Wednesday 2 December 2026, 10am in London: in hours, two months after the world's people were
@@ -86,7 +86,7 @@ class Journey:
                 self.problems.append(f"link {url} (on {here}) answered {response.status}")
 
     def _check_accessibility(self, label: str) -> None:
-        self.page.add_script_tag(path=str(AXE))
+        load_axe(self.page)
         result: dict[str, Any] = self.page.evaluate(
             # Only violations are read, and asking for only those makes axe-core much quicker.
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"

@@ -117,8 +117,12 @@ if not WAYPOINT_PRODUCTION:
     INSTALLED_APPS.append("waypoint.demo")
 
 MIDDLEWARE = [
+    # The Content-Security-Policy on everything; no-store on everything but static files, which
+    # WhiteNoise answers before it (core/headers.py).
+    "waypoint.core.headers.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "waypoint.core.headers.NoStoreMiddleware",
     "waypoint.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
