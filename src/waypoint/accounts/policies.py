@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     MANAGE_ON_CALL = "manage_on_call"
     MANAGE_OUTBOX = "manage_outbox"
     MANAGE_TEAMS = "manage_teams"  # who belongs to which team, and so sees its patients
+    MANAGE_ACCOUNTS = "manage_accounts"  # accounts: their role, sign-in, password, API tokens
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -86,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ON_CALL,
             Permission.MANAGE_OUTBOX,
             Permission.MANAGE_TEAMS,
+            Permission.MANAGE_ACCOUNTS,
         }
     ),
 }

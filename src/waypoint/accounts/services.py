@@ -11,8 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from waypoint.accounts.models import ApiToken, Role, User
-from waypoint.core.errors import ValidationFailed
+from waypoint.accounts.policies import Permission, has_permission
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record
+from waypoint.core.errors import Forbidden, NotFound, ValidationFailed
 
+ACCOUNT_OBJECT = "user_account"
+API_KEY_OBJECT = "api_token"  # the audit trail's name for API tokens (core.bearer too)
 _TOKEN_BYTES = 32
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 # Count one request in the token's row for the scope, restarting at 1 in a new minute, and say
@@ -118,7 +123,10 @@ def user_create(
     email: str = "",
     work_phone: str = "",
     job_title: str = "",
+    actor: User | None = None,
 ) -> User:
+    """A new account. ``actor`` None is Waypoint itself (set-up, the demo, tests)."""
+    _may_manage_accounts(actor)
     if role not in Role.values:
         raise ValidationFailed("Unknown role.", fields={"role": f"must be one of {Role.values}"})
     if User.objects.filter(username=username).exists():
@@ -139,4 +147,110 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=None,
+        object_type=ACCOUNT_OBJECT,
+        object_id=user.pk,
+        detail=f"{username} as {role}",
+    )
     return user
+
+
+def _may_manage_accounts(actor: User | None) -> None:
+    if actor is not None and not has_permission(actor, Permission.MANAGE_ACCOUNTS):
+        raise Forbidden("Only an administrator manages accounts.")
+
+
+def user_access_problems(*, actor: User, user: User, role: str, is_active: bool) -> dict[str, str]:
+    """Why this change to ``user``'s access cannot be made, by field; empty when it can. An
+    administrator cannot take away their own access: someone must be left to give it back."""
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = f"must be one of {Role.values}"
+    if user.pk == actor.pk:
+        if role != user.role:
+            errors["role"] = "You cannot change your own role. Ask another administrator."
+        if not is_active:
+            errors["is_active"] = "You cannot turn off your own account."
+    return errors
+
+
+@transaction.atomic
+def user_access_change(*, actor: User, user_id: int, role: str, is_active: bool) -> User:
+    """Change an account's role, or whether it may sign in. The role decides what the account
+    may do, and Django's admin is open to administrators only (``is_staff`` and
+    ``is_superuser`` follow the role, never set on their own), so every change is audited."""
+    _may_manage_accounts(actor)
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    errors = user_access_problems(actor=actor, user=user, role=role, is_active=is_active)
+    if errors:
+        raise ValidationFailed("The account could not be changed.", fields=errors)
+    changes = []
+    if role != user.role:
+        changes.append(f"role {user.role} to {role}")
+    if is_active != user.is_active:
+        changes.append("may sign in" if is_active else "may no longer sign in")
+    if not changes:
+        return user
+    user.role = role
+    user.is_active = is_active
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.save(update_fields=["role", "is_active", "is_staff", "is_superuser"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=None,
+        object_type=ACCOUNT_OBJECT,
+        object_id=user.pk,
+        detail=f"{user.username}: {'; '.join(changes)}",
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: User, user_id: int, password: str | None) -> User:
+    """An administrator sets an account's password, or (``None``) turns password sign-in off.
+    Whoever knows the new password can sign in as that person, so it is audited."""
+    _may_manage_accounts(actor)
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=None,
+        object_type=ACCOUNT_OBJECT,
+        object_id=user.pk,
+        detail=f"{user.username}: password {'set' if password else 'sign-in turned off'}",
+    )
+    return user
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
+    """Stop a token working, for good: a revoked token is kept (its history) and never restored."""
+    _may_manage_accounts(actor)
+    token = ApiToken.objects.select_for_update().select_related("user").filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            patient=None,
+            object_type=API_KEY_OBJECT,
+            object_id=token.prefix,
+            detail=f"revoked ({token.user.username})",
+        )
+    return token

@@ -20,7 +20,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 
 from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
+from waypoint.accounts.policies import Permission
 from waypoint.careteam import rota, services
 from waypoint.careteam.models import (
     Cover,
@@ -30,28 +30,15 @@ from waypoint.careteam.models import (
     TeamMembership,
     TeamOpeningHours,
 )
+from waypoint.core.admin_saving import admin_may, adopt_saved
 from waypoint.core.forms import NhsDateTimeInput
 from waypoint.core.http import acting_user
-
-
-def _may(request: HttpRequest, permission: Permission) -> bool:
-    user = request.user
-    return isinstance(user, User) and has_permission(user, permission)
 
 
 def _staff_in(roles: tuple[str, ...]) -> models.QuerySet[User]:
     """A plain, labelled select of active staff in ``roles`` (the admin's searchable widget has
     no accessible name, and a list of every account would include the people in the registry)."""
     return User.objects.filter(role__in=roles, is_active=True).order_by("last_name", "first_name")
-
-
-def _adopt(obj: models.Model, saved: models.Model) -> None:
-    """Make the admin's unsaved ``obj`` the row a service saved, so the admin's message, history
-    and redirect name the real row."""
-    for field in saved._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding = False
-    obj._state.db = saved._state.db
 
 
 class TeamMembershipInline(admin.StackedInline[TeamMembership, Team]):
@@ -70,13 +57,13 @@ class TeamMembershipInline(admin.StackedInline[TeamMembership, Team]):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest, obj: Team | None = None) -> bool:
-        return _may(request, Permission.MANAGE_TEAMS)
+        return admin_may(request, Permission.MANAGE_TEAMS)
 
     def has_change_permission(self, request: HttpRequest, obj: Team | None = None) -> bool:
-        return _may(request, Permission.MANAGE_TEAMS)
+        return admin_may(request, Permission.MANAGE_TEAMS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Team | None = None) -> bool:
-        return _may(request, Permission.MANAGE_TEAMS)
+        return admin_may(request, Permission.MANAGE_TEAMS)
 
 
 class TeamOpeningHoursInline(admin.StackedInline[TeamOpeningHours, Team]):
@@ -232,7 +219,7 @@ class OnCallShiftAdmin(admin.ModelAdmin[OnCallShift]):
             ends_at=data["ends_at"],
             shift_id=obj.pk if change else None,
         )
-        _adopt(obj, saved)
+        adopt_saved(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: OnCallShift) -> None:
         rota.on_call_shift_remove(actor=acting_user(request), shift_id=obj.pk)
@@ -243,10 +230,10 @@ class OnCallShiftAdmin(admin.ModelAdmin[OnCallShift]):
             rota.on_call_shift_remove(actor=actor, shift_id=shift_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _may(request, Permission.MANAGE_ON_CALL)
+        return admin_may(request, Permission.MANAGE_ON_CALL)
 
     def has_change_permission(self, request: HttpRequest, obj: OnCallShift | None = None) -> bool:
-        return _may(request, Permission.MANAGE_ON_CALL)
+        return admin_may(request, Permission.MANAGE_ON_CALL)
 
     def has_delete_permission(self, request: HttpRequest, obj: OnCallShift | None = None) -> bool:
-        return _may(request, Permission.MANAGE_ON_CALL)
+        return admin_may(request, Permission.MANAGE_ON_CALL)
