@@ -14,12 +14,17 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 HOST = "waypoint.example.nhs.uk"
 
 
+# Set by the test run itself (the browser tests allow Django's ORM beside Playwright's event
+# loop); a server never has them, and Django's deploy checks refuse the first.
+TEST_RUN_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+
+
 def clean_environment() -> dict[str, str]:
     """The process environment without any Waypoint setting or database of the test run."""
     return {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("WAYPOINT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("WAYPOINT_") and k not in TEST_RUN_ONLY
     }
 
 
