@@ -73,7 +73,7 @@ def test_an_account_added_in_the_admin_is_created_by_the_service_and_audited(
     assert (event.actor, event.action, event.detail) == (
         world.admin,
         "create",
-        "newnurse as key_worker",
+        "newnurse as key worker, clinical nurse specialist",
     )
 
 
@@ -98,8 +98,8 @@ def test_a_role_changed_in_the_admin_is_audited_and_opens_the_admin_only_to_admi
     assert (world.colleague.is_staff, world.colleague.is_superuser) == (False, False)
     details = [e.detail for e in _account_events(world.colleague) if e.actor == world.admin]
     assert details == [
-        "colleague: role key_worker to admin",
-        "colleague: role admin to key_worker",
+        "colleague: role key worker, clinical nurse specialist to administrator",
+        "colleague: role administrator to key worker, clinical nurse specialist",
     ]
 
 

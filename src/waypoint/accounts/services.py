@@ -153,7 +153,7 @@ def user_create(
         patient=None,
         object_type=ACCOUNT_OBJECT,
         object_id=user.pk,
-        detail=f"{username} as {role}",
+        detail=f"{username} as {Role(role).label.lower()}",
     )
     return user
 
@@ -191,7 +191,7 @@ def user_access_change(*, actor: User, user_id: int, role: str, is_active: bool)
         raise ValidationFailed("The account could not be changed.", fields=errors)
     changes = []
     if role != user.role:
-        changes.append(f"role {user.role} to {role}")
+        changes.append(f"role {Role(user.role).label.lower()} to {Role(role).label.lower()}")
     if is_active != user.is_active:
         changes.append("may sign in" if is_active else "may no longer sign in")
     if not changes:
