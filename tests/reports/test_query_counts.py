@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 # response-time counts and (SQLite) one duration query per level, survival, the audit event, and
 # the experience survey's one aggregate.
 MAX_QUERIES = 26
-# Token and user, the scope, six breakdowns, the audit event, and on PostgreSQL `SET LOCAL jit`.
-API_MAX_QUERIES = 13
+# Token and user, the token's sign-in lockout check, the scope, six breakdowns, the audit event,
+# and on PostgreSQL `SET LOCAL jit`.
+API_MAX_QUERIES = 14
 
 
 def grow(world, n: int, offset: int) -> None:  # type: ignore[no-untyped-def]
