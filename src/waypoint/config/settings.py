@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "waypoint.experience",
     "waypoint.reports",
     "waypoint.portal",
+    "waypoint.workspace",
 ]
 # The demo population (`seed_demo`) is for trying Waypoint out; a production server does not carry
 # it, so its published logins can never be loaded there. Nothing else imports waypoint.demo (an

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("waypoint.notifications.urls")),
     path("", include("waypoint.fhir.urls")),
     path("", include("waypoint.experience.urls")),
+    path("", include("waypoint.workspace.urls")),
     path("portal/", include("waypoint.portal.urls")),
 ]
 
