@@ -21,9 +21,8 @@ from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import NhsDateInput, NhsForm, normalise_newlines
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
-from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
-from waypoint.registry.services import patient_get_for_update, patient_open
+from waypoint.registry.services import patient_get_for_update, patient_open, patient_open_own
 
 EXTRA_ROWS = 3
 CONCERN_CHOICES = [("", "General")] + [
@@ -185,7 +184,7 @@ def pdf(request: HttpRequest, patient_id: int, number: int) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_plan(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     return render(
         request,
         "assessments/care_plan.html",
@@ -200,5 +199,5 @@ def portal_plan(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_pdf(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     return _pdf_response(request, Patient.objects.select_related("team").get(pk=patient.pk), None)

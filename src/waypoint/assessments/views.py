@@ -23,8 +23,7 @@ from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import NhsForm
 from waypoint.core.http import acting_user
 from waypoint.core.views import form_page, form_service_call, permission_required
-from waypoint.portal.views import own_patient
-from waypoint.registry.services import patient_open
+from waypoint.registry.services import patient_open, patient_open_own
 
 PAGES: list[str] = ["distress", *(d.code for d in hna.DOMAINS), "more", "check"]
 DOMAINS = {d.code: d for d in hna.DOMAINS}
@@ -91,7 +90,7 @@ def _resume_page(assessment: NeedsAssessment) -> str:
 
 def _run(request: HttpRequest, patient_id: int | None, page: str | None) -> HttpResponse:
     actor = acting_user(request)
-    patient = own_patient(request) if patient_id is None else None
+    patient = patient_open_own(actor=acting_user(request)) if patient_id is None else None
     pid = patient.pk if patient is not None else patient_id
     assert pid is not None  # noqa: S101  # one of the two is given
     assessment = services.hna_open(actor=actor, patient_id=pid)

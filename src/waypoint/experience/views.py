@@ -23,9 +23,8 @@ from waypoint.core.views import permission_required
 from waypoint.experience import charts, results, selectors, services
 from waypoint.experience.models import ExperienceResponse
 from waypoint.experience.rules import questionnaire
-from waypoint.portal.views import own_patient
 from waypoint.registry import policies as registry_policies
-from waypoint.registry.services import patient_open
+from waypoint.registry.services import patient_open, patient_open_own
 
 FIELDS = [q.code for q in questionnaire.QUESTIONS] + [
     questionnaire.KEY_WORKER_NAME,
@@ -65,7 +64,7 @@ def _form_context(values: dict[str, object], errors: dict[str, str]) -> dict[str
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_survey(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     contact = contact_for_patient(patient, day=timezone.localdate())
     invitation = selectors.open_invitation(patient, today=timezone.localdate())
     if invitation is None:
@@ -118,7 +117,7 @@ def portal_survey(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_survey_thanks(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     return render(
         request,
         "experience/thanks.html",

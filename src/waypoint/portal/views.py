@@ -11,24 +11,19 @@ from waypoint.assessments.selectors import hna_due_for, in_progress
 from waypoint.audit.selectors import access_log_for_person
 from waypoint.careteam.models import Team
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.core.errors import NotFound
 from waypoint.core.http import acting_user
 from waypoint.core.outage import TeamNumbers, team_numbers_remember
 from waypoint.core.pagination import paginate
 from waypoint.core.views import permission_required
 from waypoint.experience.selectors import open_invitation
 from waypoint.registry.models import Patient
-from waypoint.registry.services import patient_open
+from waypoint.registry.services import patient_open_own
 from waypoint.triage.monitoring import check_in_due
 from waypoint.triage.selectors import reports_for_patient
 
 
 def own_patient(request: HttpRequest) -> Patient:
-    actor = acting_user(request)
-    own = Patient.objects.filter(user=actor).values_list("pk", flat=True).first()
-    if own is None:
-        raise NotFound("There is no record linked to this account yet.")
-    return patient_open(actor=actor, patient_id=own)
+    return patient_open_own(actor=acting_user(request))
 
 
 def remember_team(response: HttpResponse, team: Team) -> HttpResponse:

@@ -532,6 +532,14 @@ def patient_open(*, actor: User, patient_id: int, reason: str = "") -> Patient:
     return patient
 
 
+def patient_open_own(*, actor: User) -> Patient:
+    """The record linked to a patient's own account, opened (and audited) like any other."""
+    own = Patient.objects.filter(user=actor).values_list("pk", flat=True).first()
+    if own is None:
+        raise NotFound("There is no record linked to this account yet.")
+    return patient_open(actor=actor, patient_id=own)
+
+
 @transaction.atomic
 def patient_search(
     *, actor: User, query: str, reason: str = "", page: int = 1, page_size: int = 25

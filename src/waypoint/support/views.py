@@ -17,9 +17,8 @@ from waypoint.core.errors import NotFound, WaypointError
 from waypoint.core.forms import NhsForm
 from waypoint.core.http import acting_user
 from waypoint.core.views import form_page, form_service_call, permission_required
-from waypoint.portal.views import own_patient
 from waypoint.registry.models import Patient
-from waypoint.registry.services import patient_open
+from waypoint.registry.services import patient_open, patient_open_own
 from waypoint.support import resource_pack, selectors, services, sessions
 from waypoint.support.forms import (
     OfferForm,
@@ -176,7 +175,7 @@ def offer(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_support(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     context = _search_context(request)
     context.update(
         {
@@ -191,7 +190,7 @@ def portal_support(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_refer(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     form = PortalReferralForm(request.POST)
     if form.is_valid() and _act(
         request,
@@ -216,7 +215,7 @@ def portal_refer(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_sessions(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     now = timezone.now()
     mine = {
         b.session_id: b
@@ -240,7 +239,7 @@ def portal_sessions(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_book(request: HttpRequest, session_id: int) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     try:
         booking = sessions.session_book(
             actor=acting_user(request), session_id=session_id, patient_id=patient.pk
@@ -263,7 +262,7 @@ def portal_book(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    own_patient(request)
+    patient_open_own(actor=acting_user(request))
     sessions.booking_cancel(actor=acting_user(request), booking_id=booking_id)
     messages.success(request, "Your booking is cancelled.")
     return redirect("portal_sessions")
@@ -281,7 +280,7 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_pack(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     form = PackOrderForm(
         request.POST or None,
         initial={
@@ -332,7 +331,9 @@ def pack_pdf(request: HttpRequest) -> HttpResponse:
     lines to write them on (the posted copy is printed per order, below)."""
     contact = None
     if acting_user(request).role == Role.PATIENT:
-        contact = contact_for_patient(own_patient(request), day=timezone.localdate())
+        contact = contact_for_patient(
+            patient_open_own(actor=acting_user(request)), day=timezone.localdate()
+        )
     return _pdf_response(
         resource_pack.pack_pdf(contact=contact, helpline=_helpline()),
         "secondary-resource-pack.pdf",

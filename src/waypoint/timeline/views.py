@@ -11,8 +11,7 @@ from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import acting_user
 from waypoint.core.views import permission_required
-from waypoint.portal.views import own_patient
-from waypoint.registry.services import patient_open
+from waypoint.registry.services import patient_open, patient_open_own
 from waypoint.timeline import selectors, services
 from waypoint.timeline.forms import TimelineRecordForm
 
@@ -53,7 +52,7 @@ def timeline(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_timeline(request: HttpRequest) -> HttpResponse:
-    patient = own_patient(request)
+    patient = patient_open_own(actor=acting_user(request))
     entries = [e for e in selectors.timeline_for(patient) if e.plain]
     return render(
         request,
