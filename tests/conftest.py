@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from tests.world import World, build_world, clear_audit_trail_for_flush
 from waypoint.accounts.models import User
 from waypoint.accounts.services import api_token_create
-from waypoint.core.testing import World, build_world, clear_audit_trail_for_flush
 
 
 @pytest.fixture(autouse=True)

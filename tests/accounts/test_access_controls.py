@@ -6,10 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from tests.world import PASSWORD, World
 
 from waypoint.accounts.models import ApiToken, User
 from waypoint.config import settings as production_settings
-from waypoint.core.testing import PASSWORD, World
 
 
 def test_passwords_are_hashed_with_argon2_in_production() -> None:

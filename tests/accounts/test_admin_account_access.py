@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.world import PASSWORD, World
 
 from waypoint.accounts.models import ApiToken, Role, User
 from waypoint.accounts.services import api_token_create, user_access_change
 from waypoint.audit.models import AuditEvent
 from waypoint.core.errors import Forbidden
-from waypoint.core.testing import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
 

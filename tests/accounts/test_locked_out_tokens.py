@@ -9,10 +9,10 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 from tests.fhir.export_support import fhir_client
+from tests.world import World
 
 from waypoint.accounts.models import ApiToken
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 
 HERE = "127.0.0.1"  # the test client's address
 ELSEWHERE = "203.0.113.77"

@@ -8,8 +8,7 @@ import sys
 
 import pytest
 from django.test import Client
-
-from waypoint.core.testing import PASSWORD, World
+from tests.world import PASSWORD, World
 
 WARD = "198.51.100.10"
 ELSEWHERE = "203.0.113.77"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from tests.core.test_plain_words import visible_text
-
-from waypoint.core.testing import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

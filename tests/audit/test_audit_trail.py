@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, transaction
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 
 
 def test_audit_events_cannot_be_changed_or_deleted(world: World) -> None:

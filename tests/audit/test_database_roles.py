@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from tests.world import World, clear_audit_trail_for_flush
 
 from waypoint.audit.management.commands.grant_app_role import app_role_grants, app_tables
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World, clear_audit_trail_for_flush
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="database roles are a PostgreSQL feature"

@@ -7,9 +7,9 @@ import datetime as dt
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from tests.world import PASSWORD, World
 
 from waypoint.audit.models import AuditAction, AuditEvent
-from waypoint.core.testing import PASSWORD, World
 
 WARD = "198.51.100.10"
 WRONG = "not-the-password"

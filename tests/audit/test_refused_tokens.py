@@ -7,10 +7,10 @@ import secrets
 
 from django.test import Client
 from django.utils import timezone
+from tests.world import World
 
 from waypoint.accounts.models import ApiToken
 from waypoint.audit.models import AuditAction, AuditEvent
-from waypoint.core.testing import World
 
 HERE = "127.0.0.1"  # the test client's address
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from waypoint.core.testing import PASSWORD, World, build_world, clear_audit_trail_for_flush
+from tests.world import PASSWORD, World, build_world, clear_audit_trail_for_flush
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
 # calls from a thread with a running loop (SynchronousOnlyOperation). Here that is safe: the

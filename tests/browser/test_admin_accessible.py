@@ -10,8 +10,8 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import assert_accessible, login
+from tests.world import World
 from waypoint.careteam.models import TeamOpeningHours
-from waypoint.core.testing import World
 
 pytestmark = pytest.mark.browser
 

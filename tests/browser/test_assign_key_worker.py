@@ -5,9 +5,9 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
+from tests.world import World, make_patient
 from waypoint.accounts.models import User
 from waypoint.careteam.models import KeyWorkerAssignment
-from waypoint.core.testing import World, make_patient
 from waypoint.registry.models import Patient
 
 pytestmark = pytest.mark.browser

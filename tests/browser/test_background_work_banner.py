@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.triage.health import worker_heartbeat_record
 
 pytestmark = pytest.mark.browser

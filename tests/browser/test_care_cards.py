@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.triage.rules import advice
 from waypoint.triage.rules.vocabulary import Level
 

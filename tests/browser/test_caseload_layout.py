@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
+from tests.world import World, make_patient
 from waypoint.careteam.services import keyworker_assign
-from waypoint.core.testing import World, make_patient
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
-from waypoint.core.testing import World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
+from tests.world import World
 from waypoint.assessments import care_plans
-from waypoint.core.testing import World
 from waypoint.registry.services import patient_update
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.experience import services
 from waypoint.experience.models import ExperienceResponse
 

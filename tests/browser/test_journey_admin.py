@@ -25,8 +25,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import A_WEDNESDAY_MORNING, Journey, menu_link
+from tests.world import World
 from waypoint.careteam.models import OnCallShift
-from waypoint.core.testing import World
 from waypoint.notifications.models import MessageStatus, OutboundMessage
 from waypoint.notifications.services import message_enqueue
 from waypoint.registry.services import patient_open

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import A_WEDNESDAY_MORNING, Journey, menu_link
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.triage.models import HelplineCall, SymptomReport
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import A_WEDNESDAY_MORNING, Journey, menu_link
+from tests.world import World, make_patient
 from waypoint.assessments.models import NeedsAssessment
-from waypoint.core.testing import World, make_patient
 from waypoint.support.models import Referral, SupportService
 from waypoint.triage.models import SymptomReport
 from waypoint.triage.services import ReportInput, symptom_report_submit

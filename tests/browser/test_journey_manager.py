@@ -16,8 +16,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import A_WEDNESDAY_MORNING, Journey, menu_link
+from tests.world import World
 from waypoint.careteam.models import KeyWorkerAssignment
-from waypoint.core.testing import World
 from waypoint.standards.services import standards_snapshot
 
 pytestmark = pytest.mark.browser

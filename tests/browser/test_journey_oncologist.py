@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import A_WEDNESDAY_MORNING, Journey
-from waypoint.core.testing import World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 

@@ -17,10 +17,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
 from tests.browser.journeys import Journey
+from tests.world import World
 from waypoint.accounts.models import User
 from waypoint.assessments.care_plans import ActionInput, care_plan_revise
 from waypoint.careteam.models import OnCallShift
-from waypoint.core.testing import World
 from waypoint.experience import services as experience_services
 from waypoint.notifications.models import OutboundMessage
 from waypoint.registry.services import patient_open

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
+from tests.world import World
 from waypoint.careteam.services import cover_arrange
-from waypoint.core.testing import World
 
 pytestmark = pytest.mark.browser
 

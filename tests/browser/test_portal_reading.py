@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 

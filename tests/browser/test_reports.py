@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import assert_accessible, login
-from waypoint.core.testing import World, make_patient
+from tests.world import World, make_patient
 from waypoint.registry.services import primary_diagnosis_record
 
 pytestmark = pytest.mark.browser

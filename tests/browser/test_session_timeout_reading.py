@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, login
-from waypoint.core.testing import PASSWORD, World
+from tests.world import PASSWORD, World
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import assert_accessible, login
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.standards.services import standards_snapshot
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import NewPage, assert_accessible, login
+from tests.world import World
 from waypoint.assessments import services as assessment_services
-from waypoint.core.testing import World
 from waypoint.support.models import Booking, PeerSession
 
 pytestmark = pytest.mark.browser

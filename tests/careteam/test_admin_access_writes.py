@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from django.test import Client
 from tests.core.browser_forms import page_form
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
 from waypoint.careteam import rota
 from waypoint.careteam.models import Cover, OnCallShift, TeamMembership
 from waypoint.careteam.services import cover_arrange, team_membership_add
 from waypoint.core.errors import Forbidden
-from waypoint.core.testing import World
 
 pytestmark = pytest.mark.django_db
 

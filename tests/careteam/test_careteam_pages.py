@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.test import Client
 from django.utils import timezone
+from tests.world import World
 
 from waypoint.accounts.models import User
 from waypoint.careteam.models import Cover, KeyWorkerAssignment
-from waypoint.core.testing import World
 
 
 def _as(user: User) -> Client:
@@ -98,8 +98,9 @@ def test_portal_home_names_the_key_worker_and_the_numbers(world: World) -> None:
 
 
 def test_portal_without_a_linked_record_says_so(world: World) -> None:
+    from tests.world import make_user
+
     from waypoint.accounts.models import Role
-    from waypoint.core.testing import make_user
 
     lonely = make_user("lonely", Role.PATIENT)
     assert _as(lonely).get("/portal/").status_code == 404

@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 import pytest
 import time_machine
 from django.test import Client
+from tests.world import World, make_patient
 
 from waypoint.careteam.presenters import SHORT_NAMES, due_summary, short_date
 from waypoint.careteam.services import keyworker_assign
-from waypoint.core.testing import World, make_patient
 from waypoint.standards.rules.standards import TITLES, Result, Status
 
 T0 = dt.date(2026, 6, 1)

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from tests.world import World, make_patient
 
 from waypoint.careteam.models import KeyWorkerAssignment
 from waypoint.careteam.services import cover_arrange, keyworker_assign
-from waypoint.core.testing import World, make_patient
 
 
 def test_key_worker_endpoint_shows_who_to_contact(world: World, api_as) -> None:  # type: ignore[no-untyped-def]
@@ -166,9 +166,10 @@ def test_unassigned_worklist_is_for_the_care_team_only(world: World, api_as) -> 
 
 
 def test_bulk_reassign_balances_a_leaving_nurses_caseload(world: World, api_as) -> None:  # type: ignore[no-untyped-def]
+    from tests.world import make_user
+
     from waypoint.accounts.models import Role
     from waypoint.careteam.services import team_membership_add
-    from waypoint.core.testing import make_user
 
     third = make_user("third", Role.KEY_WORKER, first="Tia", last="Third")
     team_membership_add(team=world.team_a, user=third)

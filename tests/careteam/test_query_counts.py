@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.world import World, make_patient
 
 from waypoint.careteam.services import keyworker_assign
-from waypoint.core.testing import World, make_patient
 
 
 def _queries(client: Client, path: str) -> int:

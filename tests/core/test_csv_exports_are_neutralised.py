@@ -9,11 +9,11 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
+from tests.world import World, make_patient
 
 from waypoint.careteam.models import Team
 from waypoint.careteam.services import team_create
 from waypoint.core.csv_export import neutralise
-from waypoint.core.testing import World, make_patient
 from waypoint.standards.services import standards_snapshot
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'

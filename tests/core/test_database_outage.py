@@ -22,10 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 from tests.core.page_text import text
+from tests.world import PASSWORD, World
 
 from waypoint.config.urls import urlpatterns as waypoint_urls
 from waypoint.core.outage import TEAM_COOKIE
-from waypoint.core.testing import PASSWORD, World
 from waypoint.triage.rules import advice
 
 pytestmark = pytest.mark.django_db

@@ -58,7 +58,7 @@ from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0, interactive=False)
 from waypoint.accounts.services import api_token_create
-from waypoint.core.testing import build_world
+from tests.world import build_world
 world = build_world()
 _, token = api_token_create(user=world.patient_user, label="outage test")
 client = Client()

@@ -25,13 +25,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from tests.assessments.test_care_plans import pdf_text
 from tests.core.browser_forms import page_form, sanitise
+from tests.world import World
 
 from waypoint.accounts.models import User
 from waypoint.assessments import care_plans
 from waypoint.assessments.models import CarePlanRevision
 from waypoint.audit.models import AuditEvent
 from waypoint.core.forms import NhsDateInput, NhsDateTimeInput, NhsForm
-from waypoint.core.testing import World
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_update
 

@@ -13,10 +13,10 @@ from django.db import OperationalError, connection
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 from tests.core.page_text import text
+from tests.world import World
 
 from waypoint.config.urls import urlpatterns as waypoint_urls
 from waypoint.core.errors import ValidationFailed
-from waypoint.core.testing import World
 from waypoint.triage.rules import advice
 
 

@@ -20,9 +20,9 @@ from django.shortcuts import render
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from tests.core.page_text import text, texts
+from tests.world import World
 
 from waypoint.assessments import care_plans
-from waypoint.core.testing import World
 from waypoint.support.models import Referral, SupportService
 from waypoint.timeline.models import HospitalAdmission
 from waypoint.triage.models import HelplineCall

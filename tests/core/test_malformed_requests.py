@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from tests.conftest import ApiClient
 from tests.triage.test_symptom_reports_api import sepsis_body
+from tests.world import World
 
-from waypoint.core.testing import World
 from waypoint.registry.models import Patient
 from waypoint.standards.services import standards_snapshot
 from waypoint.triage.models import SymptomReport

@@ -3,8 +3,7 @@ from __future__ import annotations
 import re
 
 from django.test import Client
-
-from waypoint.core.testing import World
+from tests.world import World
 
 
 def _current_items(html: str) -> list[str]:

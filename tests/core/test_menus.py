@@ -7,8 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 from tests.core.page_text import text
-
-from waypoint.core.testing import World
+from tests.world import World
 
 PERSONAS = [
     "key_worker",

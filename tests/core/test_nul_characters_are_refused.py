@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from tests.conftest import ApiClient
 from tests.triage.test_symptom_reports_api import sepsis_body
+from tests.world import World
 
-from waypoint.core.testing import World
 from waypoint.registry.models import Patient
 from waypoint.triage.models import SymptomReport
 

@@ -16,7 +16,7 @@ from django.test import Client
 from ninja.operation import Operation
 from pydantic import BaseModel
 
-from waypoint.core.api import api
+from waypoint.config.api import api
 
 
 def _operations() -> Iterator[Operation]:

@@ -29,10 +29,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from tests.conftest import ApiClient
+from tests.world import World
 
 from waypoint.accounts.models import User
 from waypoint.config.wsgi import application
-from waypoint.core.testing import World
 
 SEED = 20_260_501
 MAX_EXAMPLES = 25  # per operation, in the fuzzing phase; examples and coverage add their own

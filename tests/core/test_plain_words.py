@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from tests.world import World
 
-from waypoint.core.testing import World
 from waypoint.triage.models import SymptomReport
 from waypoint.triage.services import ReportInput, symptom_report_submit
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from django.test import Client
 from tests.conftest import ApiClient
+from tests.world import World
 
-from waypoint.core.testing import World
 from waypoint.triage.models import SymptomReport
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-
-from waypoint.core.testing import World
+from tests.world import World
 
 POLICY = {
     "default-src": "'self'",

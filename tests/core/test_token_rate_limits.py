@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.test import Client
 from tests.fhir.export_support import fhir_client
+from tests.world import World
 
 from waypoint.accounts.models import ApiToken
 from waypoint.accounts.services import api_token_create, api_token_rate_take
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 
 # Ten seconds into a minute: a refusal asks the client to wait the other fifty.
 TEN_PAST = dt.datetime(2026, 3, 4, 10, 15, 10, tzinfo=dt.UTC)

@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from tests.world import make_patient
+
 from waypoint.careteam.models import Team
-from waypoint.core.testing import make_patient
 from waypoint.experience import services
 from waypoint.experience.models import ExperienceInvitation
 from waypoint.registry.models import Patient

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
+from tests.world import World
 from waypoint.accounts.models import User
 from waypoint.accounts.services import api_token_create
 from waypoint.assessments.care_plans import ActionInput, care_plan_revise
@@ -19,7 +20,6 @@ from waypoint.assessments.models import CarePlanRevision, NeedsAssessment
 from waypoint.assessments.services import hna_open, hna_save
 from waypoint.careteam.models import Cover
 from waypoint.careteam.services import cover_arrange
-from waypoint.core.testing import World
 from waypoint.registry.models import Biopsy, PrimaryDiagnosis, ReceptorResult, SecondaryDiagnosis
 from waypoint.registry.results import biopsy_record, receptor_result_record
 from waypoint.registry.services import primary_diagnosis_record

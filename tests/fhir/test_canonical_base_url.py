@@ -15,7 +15,7 @@ from tests.config.production_env import (
     run_python,
 )
 from tests.fhir.export_support import assert_r4b, fhir_client, full_history
-from waypoint.core.testing import World
+from tests.world import World
 
 TRUST = "https://waypoint.trust.example.nhs.uk/fhir"
 PLACEHOLDER = "waypoint.example/fhir"

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from tests.fhir.conftest import EXTERNAL, counts, load
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.fhir.importing import bundle_import
 from waypoint.fhir.mapping.inbound import wrap_resource
 from waypoint.registry.models import Patient, PatientIdentifier

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.conftest import ApiClient
 from tests.fhir.conftest import EXTERNAL, counts, load
-from waypoint.core.testing import World
+from tests.world import World
 from waypoint.fhir.importing import bundle_import
 from waypoint.registry.models import Patient
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.fhir.export_support import fhir_client, full_history
-from waypoint.core.testing import make_patient
+from tests.world import make_patient
 from waypoint.timeline.services import timeline_record
 from waypoint.triage.services import ReportInput, symptom_report_submit
 

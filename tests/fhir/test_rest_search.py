@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.fhir.export_support import assert_r4b, fhir_client
-from waypoint.core.testing import make_patient
+from tests.world import make_patient
 from waypoint.registry.models import PatientIdentifier
 
 

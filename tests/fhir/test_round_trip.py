@@ -12,8 +12,8 @@ import pytest
 from django.db import transaction
 
 from tests.fhir.export_support import fhir_client, full_history
+from tests.world import World, make_patient, make_user
 from waypoint.accounts.models import Role
-from waypoint.core.testing import World, make_patient, make_user
 from waypoint.fhir.importing import bundle_import
 from waypoint.registry.models import Patient
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 from waypoint.notifications.masking import mask_email, mask_phone
 from waypoint.notifications.models import Channel, MessageStatus, OutboundMessage
 from waypoint.notifications.services import message_enqueue

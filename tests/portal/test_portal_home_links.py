@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from tests.core.test_plain_words import visible_text
+from tests.world import World
 
-from waypoint.core.testing import World
 from waypoint.triage.models import CheckIn, CheckInStatus
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.core import signing
 from django.test import Client
+from tests.world import PASSWORD, World
 
 from waypoint.core.outage import TEAM_COOKIE, TeamNumbers, team_numbers_recalled
-from waypoint.core.testing import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from tests.world import World
 
 from waypoint.careteam.models import KeyWorkerAssignment
 from waypoint.careteam.services import organisation_create, team_create
-from waypoint.core.testing import World
 from waypoint.registry.importer import ImportFailed, import_registry_file
 from waypoint.registry.models import Patient, PatientIdentifier, SecondaryDiagnosis
 

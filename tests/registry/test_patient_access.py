@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 
 
 @pytest.mark.parametrize(
@@ -73,8 +73,9 @@ def test_helpline_nurse_must_give_a_reason(world: World, api_as) -> None:  # typ
 
 
 def test_helpline_nurse_cannot_reach_another_organisation(world: World, api_as) -> None:  # type: ignore[no-untyped-def]
+    from tests.world import make_patient
+
     from waypoint.careteam.services import organisation_create, team_create
-    from waypoint.core.testing import make_patient
 
     elsewhere = organisation_create(name="Far Away Trust", ods_code="RFA")
     far_team = team_create(

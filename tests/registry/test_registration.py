@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import World
 from waypoint.registry.models import MetastaticSite, Patient, SecondaryDiagnosis
 
 NEW_PERSON = {

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.test import Client
+from tests.world import World
 
 from waypoint.accounts.models import User
-from waypoint.core.testing import World
 from waypoint.registry.models import Patient, SecondaryDiagnosis
 
 
@@ -129,7 +129,7 @@ def test_helpline_search_page_needs_a_reason(world: World) -> None:
 
 
 def test_assigning_from_the_worklist(world: World) -> None:
-    from waypoint.core.testing import make_patient
+    from tests.world import make_patient
 
     waiting = make_patient(team=world.team_a, family="Waiting")
     client = _as(world.key_worker)
@@ -145,7 +145,7 @@ def test_assigning_from_the_worklist(world: World) -> None:
 
 
 def test_assign_redirects_only_within_the_site(world: World) -> None:
-    from waypoint.core.testing import make_patient
+    from tests.world import make_patient
 
     waiting = make_patient(team=world.team_a, family="Waiting")
     response = _as(world.key_worker).post(
@@ -156,7 +156,7 @@ def test_assign_redirects_only_within_the_site(world: World) -> None:
 
 
 def test_the_worklist_swaps_one_row_when_assigning_with_htmx(world: World) -> None:
-    from waypoint.core.testing import make_patient
+    from tests.world import make_patient
 
     waiting = make_patient(team=world.team_a, family="Waiting")
     response = _as(world.key_worker).post(

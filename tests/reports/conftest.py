@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
+from tests.world import World, build_world, make_patient
 
 from waypoint.careteam.models import Team
-from waypoint.core.testing import World, build_world, make_patient
 from waypoint.registry.models import Patient
 from waypoint.registry.services import (
     SiteInput,

@@ -8,10 +8,10 @@ import io
 
 import pytest
 from tests.reports.conftest import person
+from tests.world import make_user
 
 from waypoint.accounts.models import Role
 from waypoint.audit.models import AuditAction, AuditEvent
-from waypoint.core.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from tests.world import World, make_patient
 
 from waypoint.careteam.worklists import CaseloadFilters, caseload_open
-from waypoint.core.testing import World, make_patient
 from waypoint.timeline.services import timeline_record
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ the person asks for support by referring themselves."""
 from __future__ import annotations
 
 import pytest
+from tests.world import World
 
 from waypoint.audit.models import AuditEvent
 from waypoint.core.errors import Forbidden, NotFound
-from waypoint.core.testing import World
 from waypoint.support.models import SupportOffer, SupportService
 from waypoint.support.services import offer_record
 

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+from tests.world import make_patient
 
-from waypoint.core.testing import make_patient
 from waypoint.notifications.models import OutboundMessage
 from waypoint.support import sessions
 from waypoint.support.models import Booking, PeerSession, SupportOffer

@@ -7,13 +7,13 @@ import datetime as dt
 import logging
 
 import pytest
+from tests.world import make_patient, make_user
 
 from waypoint.accounts.models import Role
 from waypoint.careteam.models import OnCallShift, TeamMembership, TeamOpeningHours
 from waypoint.careteam.selectors import on_duty_for_patient
 from waypoint.careteam.services import cover_arrange, team_membership_add
 from waypoint.core.errors import NotFound
-from waypoint.core.testing import make_patient, make_user
 from waypoint.notifications.models import OutboundMessage
 from waypoint.triage import escalation
 from waypoint.triage.models import EventKind, ReportEvent, SymptomReport

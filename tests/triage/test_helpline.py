@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.world import make_patient
 
 from waypoint.audit.models import AuditEvent
-from waypoint.core.testing import make_patient
 from waypoint.triage.models import HelplineCall, SymptomReport
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from waypoint.core.testing import valid_nhs_number
+from tests.world import valid_nhs_number
 from waypoint.fhir.mapping.inbound import map_bundle
 
 SCT = "http://snomed.info/sct"
