@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from waypoint.core.api import api
+from waypoint.config.api import api
 from waypoint.triage import health_views
 
 urlpatterns = [
