@@ -3,6 +3,9 @@
 ``http://hl7.org/fhir/us/mcode/ValueSet/mcode-secondary-cancer-disorder-vs`` version 1.18.1 (expansion of 2021-09-10T18:06:51.115Z), as published with
 the mCODE extraction framework (Apache-2.0). SNOMED CT codes are descendants of 128462008
 "secondary malignant neoplastic disease"; SNOMED CT needs an affiliate licence for production use.
+Input: src/waypoint/fhir/mapping/data/ValueSet-mcode-secondary-cancer-disorder-vs.json
+(provenance in the README.md beside it). Regenerate from the repository root with
+    .venv/bin/python -m waypoint.fhir.mapping.secondary_valueset_generator
 Do not edit by hand."""
 
 from __future__ import annotations
