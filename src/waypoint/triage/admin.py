@@ -32,6 +32,7 @@ class SymptomReportAdmin(admin.ModelAdmin[SymptomReport]):
         "source",
         "level",
         "rules_version",
+        "thresholds_fingerprint",
         "status",
         "received_at",
         "respond_by",

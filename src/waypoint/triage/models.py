@@ -39,8 +39,8 @@ class SymptomReport(models.Model):
     QuestionnaireResponse with its RiskAssessment, in spirit).
 
     What the person submitted is kept exactly (``symptoms``, ``context``, ``free_text``) beside the
-    rules version that graded it, so every decision can be explained later. Reports are never
-    deleted; they are acknowledged and closed.
+    rules version and the fingerprint of the thresholds that graded it, so every decision can be
+    explained later. Reports are never deleted; they are acknowledged and closed.
     """
 
     patient = models.ForeignKey(
@@ -76,6 +76,13 @@ class SymptomReport(models.Model):
     respond_within_minutes = models.PositiveIntegerField(null=True, blank=True)
     respond_by = models.DateTimeField(null=True, blank=True)
     rules_version = models.CharField(max_length=40)
+    thresholds_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Which thresholds graded the report (triage.rules.config): the default set "
+        "or a deployment's WAYPOINT_TRIAGE_CONFIG overrides. Blank for reports graded before "
+        "it was recorded, whose thresholds are not known.",
+    )
     needs_review = models.BooleanField(default=False)
     monitoring_alerts = models.JSONField(default=list, blank=True)
 

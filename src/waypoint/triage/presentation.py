@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from waypoint.triage.models import SymptomReport
 from waypoint.triage.rules import advice
 from waypoint.triage.rules.advice import LEVELS, PATHWAYS, LevelAdvice, PathwayAdvice, read_out_for
-from waypoint.triage.rules.grading import Outcome
+from waypoint.triage.rules.config import thresholds_are_default, thresholds_fingerprint
+from waypoint.triage.rules.grading import RULES_VERSION, Outcome
 from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind, Level, Pathway
 
 LEVEL_WORDS = {
@@ -49,8 +52,14 @@ class OutcomeView:
     respond_within_minutes: int | None
     respond_by: dt.datetime | None
     rules_version: str
+    thresholds_fingerprint: str  # blank: graded before the thresholds were recorded
     needs_review: bool
     on_sact: bool
+
+    @property
+    def thresholds_words(self) -> str:
+        """Which thresholds graded it, said to staff beside the rules version."""
+        return thresholds_words(self.thresholds_fingerprint, rules_version=self.rules_version)
 
     @property
     def clock_words(self) -> str:
@@ -70,7 +79,12 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
         reasons: Sequence[dict[str, Any]] = source.reasons
         pathways = [Pathway(p) for p in source.pathways]
         on_sact = source.on_sact
+        fingerprint = source.thresholds_fingerprint
     else:
+        # A preview, graded just now by triage_grade with the configuration in force.
+        fingerprint = thresholds_fingerprint(
+            settings.WAYPOINT_TRIAGE_CONFIG, rules_version=source.rules_version
+        )
         level = source.level.code
         reasons = [{"code": r.code, "level": r.level.code, "why": r.why} for r in source.reasons]
         pathways = list(source.pathways)
@@ -92,9 +106,28 @@ def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:
         respond_within_minutes=source.respond_within_minutes,
         respond_by=source.respond_by,
         rules_version=source.rules_version,
+        thresholds_fingerprint=fingerprint,
         needs_review=source.needs_review,
         on_sact=source.on_sact,
     )
+
+
+def thresholds_in_force_words() -> str:
+    """The thresholds reports are graded with now, for pages that speak of grading in general."""
+    fingerprint = thresholds_fingerprint(
+        settings.WAYPOINT_TRIAGE_CONFIG, rules_version=RULES_VERSION
+    )
+    return thresholds_words(fingerprint, rules_version=RULES_VERSION)
+
+
+def thresholds_words(fingerprint: str, *, rules_version: str) -> str:
+    """Staff read "thresholds 7eb66bf8d151, the default set", the deployment's own, or that the
+    thresholds were not recorded (reports graded before the fingerprint was kept)."""
+    if not fingerprint:
+        return "thresholds not recorded"
+    if thresholds_are_default(fingerprint, rules_version=rules_version):
+        return f"thresholds {fingerprint}, the default set"
+    return f"thresholds {fingerprint}, this deployment's local overrides"
 
 
 def _number(value: object) -> str:

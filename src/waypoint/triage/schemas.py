@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
 from waypoint.core.bounds import InputDate, InputDateTime
 from waypoint.triage.models import ReportEvent, SymptomReport
+from waypoint.triage.rules.config import thresholds_are_default, thresholds_fingerprint
 from waypoint.triage.rules.grading import Outcome
 
 
@@ -33,6 +35,9 @@ class ReasonOut(Schema):
     why: str
 
 
+Thresholds = Literal["default", "local_overrides", "not_recorded"]
+
+
 class TriageOut(Schema):
     level: str
     reasons: list[ReasonOut]
@@ -41,11 +46,20 @@ class TriageOut(Schema):
     respond_within_minutes: int | None
     respond_by: dt.datetime | None
     rules_version: str
+    thresholds_fingerprint: str | None = Field(
+        description="Names the thresholds that graded the report (a hash of their values and "
+        "the rules version); null for reports graded before it was recorded."
+    )
+    thresholds: Thresholds = Field(
+        description="Whether those were the default thresholds of the rules version or this "
+        "deployment's WAYPOINT_TRIAGE_CONFIG overrides."
+    )
     needs_review: bool
     on_sact: bool
 
     @classmethod
     def from_report(cls, r: SymptomReport) -> TriageOut:
+        fingerprint, thresholds = _thresholds(r.thresholds_fingerprint, r.rules_version)
         return cls(
             level=r.level,
             reasons=[ReasonOut(**reason) for reason in r.reasons],
@@ -54,12 +68,19 @@ class TriageOut(Schema):
             respond_within_minutes=r.respond_within_minutes,
             respond_by=r.respond_by,
             rules_version=r.rules_version,
+            thresholds_fingerprint=fingerprint,
+            thresholds=thresholds,
             needs_review=r.needs_review,
             on_sact=r.on_sact,
         )
 
     @classmethod
     def from_outcome(cls, o: Outcome) -> TriageOut:
+        """A preview: graded just now by triage_grade, with the configuration in force."""
+        in_force = thresholds_fingerprint(
+            settings.WAYPOINT_TRIAGE_CONFIG, rules_version=o.rules_version
+        )
+        fingerprint, thresholds = _thresholds(in_force, o.rules_version)
         return cls(
             level=o.level.code,
             reasons=[ReasonOut(code=r.code, level=r.level.code, why=r.why) for r in o.reasons],
@@ -68,9 +89,19 @@ class TriageOut(Schema):
             respond_within_minutes=o.respond_within_minutes,
             respond_by=o.respond_by,
             rules_version=o.rules_version,
+            thresholds_fingerprint=fingerprint,
+            thresholds=thresholds,
             needs_review=o.needs_review,
             on_sact=o.on_sact,
         )
+
+
+def _thresholds(fingerprint: str, rules_version: str) -> tuple[str | None, Thresholds]:
+    if not fingerprint:
+        return None, "not_recorded"
+    if thresholds_are_default(fingerprint, rules_version=rules_version):
+        return fingerprint, "default"
+    return fingerprint, "local_overrides"
 
 
 class PersonRef(Schema):

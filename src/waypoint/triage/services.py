@@ -36,6 +36,7 @@ from waypoint.triage.models import (
     SymptomReport,
 )
 from waypoint.triage.rules import grading
+from waypoint.triage.rules.config import thresholds_fingerprint
 from waypoint.triage.rules.grading import Context, Outcome, ReportInvalid
 
 REPORT_OBJECT = "symptom_report"
@@ -70,6 +71,7 @@ class Graded:
     report: grading.Report
     outcome: Outcome
     context_source: str
+    thresholds_fingerprint: str  # of the configuration that graded it (triage.rules.config)
 
 
 def invalid(error: ReportInvalid) -> ValidationFailed:
@@ -128,7 +130,12 @@ def triage_grade(*, data: ReportInput, patient: Patient | None, now: dt.datetime
         reported_at=reported_at, items=items, context=context, free_text=data.free_text
     )
     outcome = grading.triage(report, today=today, config=config)
-    return Graded(report=report, outcome=outcome, context_source=context_source)
+    return Graded(
+        report=report,
+        outcome=outcome,
+        context_source=context_source,
+        thresholds_fingerprint=thresholds_fingerprint(config, rules_version=outcome.rules_version),
+    )
 
 
 def symptom_report_submit(
@@ -255,6 +262,7 @@ def _store(
         respond_within_minutes=outcome.respond_within_minutes,
         respond_by=outcome.respond_by,
         rules_version=outcome.rules_version,
+        thresholds_fingerprint=graded.thresholds_fingerprint,
         needs_review=outcome.needs_review,
         status=ReportStatus.ACKNOWLEDGED if acknowledged else ReportStatus.OPEN,
         acknowledged_by=actor if acknowledged else None,
@@ -267,7 +275,8 @@ def _store(
         at=now,
         kind=EventKind.RECEIVED,
         actor=actor,
-        detail=f"Graded {outcome.level.code} by {outcome.rules_version}",
+        detail=f"Graded {outcome.level.code} by {outcome.rules_version} "
+        f"(thresholds {graded.thresholds_fingerprint})",
     )
     if acknowledged:
         ReportEvent.objects.create(

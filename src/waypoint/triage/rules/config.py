@@ -8,6 +8,8 @@ officer must sign the change off and record it in docs/clinical-safety/hazard-lo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +69,33 @@ class TriageConfig:
 
 
 DEFAULT_CONFIG = TriageConfig()
+
+FINGERPRINT_LENGTH = 12  # 48 bits: tells threshold sets apart; not a security measure
+
+
+def thresholds_fingerprint(config: TriageConfig, *, rules_version: str) -> str:
+    """A short, stable name for the thresholds that graded a report, stored with its outcome.
+
+    The hash covers every threshold's effective value (each read as its default's type, so 38 and
+    38.0 are one value) and the rules version that reads them, as canonical JSON: sorted keys, no
+    whitespace. How an override file is ordered or laid out, and whether it repeats a default,
+    cannot change it; any changed value does.
+    """
+    values = {
+        f.name: type(getattr(DEFAULT_CONFIG, f.name))(getattr(config, f.name))
+        for f in dataclasses.fields(TriageConfig)
+    }
+    canonical = json.dumps(
+        {"rules_version": rules_version, "thresholds": values},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def thresholds_are_default(fingerprint: str, *, rules_version: str) -> bool:
+    """Whether ``fingerprint`` names the default thresholds of ``rules_version``."""
+    return fingerprint == thresholds_fingerprint(DEFAULT_CONFIG, rules_version=rules_version)
 
 
 class TriageConfigError(ValueError):

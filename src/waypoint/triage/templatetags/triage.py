@@ -4,7 +4,13 @@ from typing import Any
 
 from django import template
 
-from waypoint.triage.presentation import HELP_NOW, LEVEL_ICON, LEVEL_TAG, HelpNow
+from waypoint.triage.presentation import (
+    HELP_NOW,
+    LEVEL_ICON,
+    LEVEL_TAG,
+    HelpNow,
+    thresholds_in_force_words,
+)
 
 register = template.Library()
 
@@ -29,3 +35,9 @@ def field_of(form: Any, name: str) -> Any:
 def help_now() -> HelpNow:
     """The warning signs and what to do, from the one advice source (triage/rules/advice.py)."""
     return HELP_NOW
+
+
+@register.simple_tag
+def thresholds_in_force() -> str:
+    """Which thresholds grade reports now: the default set or this deployment's overrides."""
+    return thresholds_in_force_words()

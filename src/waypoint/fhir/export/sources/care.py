@@ -323,4 +323,5 @@ def report_facts(r: SymptomReport) -> SymptomReportFacts:
         action_taken=r.action_taken,
         closed_at=r.closed_at,
         outcome=r.outcome,
+        thresholds_fingerprint=r.thresholds_fingerprint,
     )

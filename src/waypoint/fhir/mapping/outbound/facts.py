@@ -216,6 +216,7 @@ class SymptomReportFacts:
     action_taken: str
     closed_at: dt.datetime | None
     outcome: str
+    thresholds_fingerprint: str = ""  # which thresholds graded it; "" when not recorded
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from waypoint.fhir.mapping.outbound.common import (
     patient_ref,
 )
 from waypoint.fhir.mapping.outbound.facts import AssessmentFacts, SymptomReportFacts
+from waypoint.triage.rules.config import thresholds_are_default
 from waypoint.triage.rules.grading import RULES_VERSION as TRIAGE_VERSION
 from waypoint.triage.rules.vocabulary import SYMPTOMS, Kind
 
@@ -100,6 +101,10 @@ def symptom_response(r: SymptomReportFacts, *, canonical: str) -> Resource:
     ]
     if r.respond_by is not None:
         outcome.append({"url": "respondBy", "valueDateTime": instant(r.respond_by)})
+    if r.thresholds_fingerprint:  # blank for reports graded before it was recorded
+        default = thresholds_are_default(r.thresholds_fingerprint, rules_version=r.rules_version)
+        outcome.append({"url": "thresholdsFingerprint", "valueString": r.thresholds_fingerprint})
+        outcome.append({"url": "thresholdsDefault", "valueBoolean": default})
     author = patient_ref(r.patient) if r.source == "patient" else display_ref(r.submitted_by.name)
     return compact(
         {
