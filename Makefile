@@ -10,14 +10,28 @@ PORT ?= 8000
 WAYPOINT_BASE_URL ?= http://$(HOST):$(PORT)
 export WAYPOINT_BASE_URL
 
-.PHONY: setup run test check lint format bench clean
+.PHONY: setup run test check lint format bench clean lock
 
-$(BIN)/activate: pyproject.toml
+# Every package comes from the hash-checked locks in requirements/ (see requirements/README.md):
+# tools.txt (pip, setuptools, uv), then lock.txt (runtime and dev), then Waypoint itself with no
+# dependencies and no build isolation, so nothing is fetched that the locks do not name.
+$(BIN)/activate: pyproject.toml requirements/tools.txt requirements/lock.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/tools.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(BIN)/activate
+
+# Re-resolve the locks after editing pyproject.toml or requirements/tools.in. Pins still allowed
+# are kept; `make lock LOCK_FLAGS='--upgrade-package django'` (or `--upgrade`) moves them on.
+LOCK_FLAGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command 'make lock' $(LOCK_FLAGS)
+lock: $(BIN)/activate
+	$(UV_COMPILE) requirements/tools.in -o requirements/tools.txt
+	$(UV_COMPILE) pyproject.toml --extra dev -c requirements/tools.txt -o requirements/lock.txt
+	$(BIN)/python scripts/check_lock.py
 
 assets/build/.stamp: package.json package-lock.json scripts/build_assets.sh $(wildcard assets/src/*)
 	scripts/build_assets.sh
@@ -42,6 +56,7 @@ test: lint
 	scripts/test.sh
 
 lint: setup
+	$(BIN)/python scripts/check_lock.py
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
