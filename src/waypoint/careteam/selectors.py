@@ -35,7 +35,7 @@ from waypoint.careteam.rules.duty import Opening, OpeningHours, bank_holidays, t
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.registry.models import Patient
-from waypoint.registry.policies import team_ids_for
+from waypoint.registry.policies import team_ids_actor_may_register_into, team_ids_for
 from waypoint.registry.selectors import living_with_secondary
 
 
@@ -478,3 +478,8 @@ def absent_user_ids(user_ids: Iterable[int], *, day: dt.date) -> set[int]:
         .filter(absent_user_id__in=ids)
         .values_list("absent_user_id", flat=True)
     )
+
+
+def teams_actor_may_register_into(actor: User) -> QuerySet[Team]:
+    """The teams ``actor`` may register a person into (the registry's rule), as teams to list."""
+    return Team.objects.filter(id__in=team_ids_actor_may_register_into(actor))

@@ -2,15 +2,19 @@
 
 One policy, two faces: ``patients_for_actor`` filters querysets and ``can_view_patient`` answers
 for one record, from the same rules, so a list and a detail page can never disagree.
+
+Teams belong to careteam, which sits above the registry. Team membership is read through the
+relations careteam attaches to the models the registry already holds (``actor.memberships``, a
+patient's ``team``), so the rules stay here without the registry importing careteam. Team ids
+come back as subqueries over memberships, typed as plain ``Model`` rows for the same reason.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
-from waypoint.careteam.models import Team, TeamMembership
 from waypoint.core.errors import ValidationFailed
 from waypoint.registry.models import Patient
 
@@ -31,13 +35,15 @@ class ReasonRequired(ValidationFailed):
         )
 
 
-def team_ids_for(actor: User) -> QuerySet[TeamMembership, int]:
-    return TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True)
+def team_ids_for(actor: User) -> QuerySet[Model, int]:
+    """The ids of the teams the actor is a member of."""
+    return actor.memberships.values_list("team_id", flat=True)
 
 
-def organisation_team_ids_for(actor: User) -> QuerySet[Team, int]:
-    org_ids = Team.objects.filter(memberships__user=actor).values_list("organisation_id", flat=True)
-    return Team.objects.filter(organisation_id__in=org_ids).values_list("id", flat=True)
+def organisation_team_ids_for(actor: User) -> QuerySet[Model, int]:
+    """The ids of every team in the organisations the actor works in (repeats are harmless in
+    the ``__in`` filters this feeds)."""
+    return actor.memberships.values_list("team__organisation__teams", flat=True)
 
 
 def needs_reason(actor: User) -> bool:
@@ -69,7 +75,7 @@ def can_view_patient(actor: User, patient: Patient, *, reason: str = "") -> bool
 
 def can_edit_patient(actor: User, patient: Patient) -> bool:
     if has_permission(actor, Permission.EDIT_TEAM_PATIENTS):
-        return TeamMembership.objects.filter(user=actor, team_id=patient.team_id).exists()
+        return actor.memberships.filter(team_id=patient.team_id).exists()
     return False
 
 
@@ -93,9 +99,10 @@ def can_edit_own_contact_details(actor: User, patient: Patient) -> bool:
     )
 
 
-def teams_actor_may_register_into(actor: User) -> QuerySet[Team]:
+def team_ids_actor_may_register_into(actor: User) -> QuerySet[Model, int]:
+    """Clinicians register into their own teams; the helpline into any team of its organisation."""
     if not has_permission(actor, Permission.REGISTER_PATIENT):
-        return Team.objects.none()
+        return team_ids_for(actor).none()
     if has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
-        return Team.objects.filter(memberships__user=actor)
-    return Team.objects.filter(id__in=organisation_team_ids_for(actor))
+        return team_ids_for(actor)
+    return organisation_team_ids_for(actor)

@@ -9,7 +9,7 @@ from waypoint.core.bounds import InputDate
 from waypoint.registry.models import Patient, SecondaryDiagnosis
 from waypoint.registry.rules.codes import SITES_BY_CODE
 from waypoint.registry.rules.subtype import receptor_subtype
-from waypoint.registry.selectors import current_receptors
+from waypoint.registry.selectors import current_key_worker, current_receptors
 
 
 class IdentifierSchema(Schema):
@@ -171,11 +171,8 @@ class PatientOut(Schema):
     @staticmethod
     def build(patient: Patient, *, with_identifiers: bool = True) -> PatientOut:
         er, pr, her2, _ = current_receptors(patient)
-        assignments = getattr(patient, "current_assignments", None)
-        key_worker = None
-        if assignments:
-            kw = assignments[0].key_worker
-            key_worker = KeyWorkerBrief(id=kw.pk, name=kw.display_name)
+        kw = current_key_worker(patient)
+        key_worker = KeyWorkerBrief(id=kw.pk, name=kw.display_name) if kw else None
         return PatientOut(
             id=patient.pk,
             nhs_number=patient.nhs_number,

@@ -7,7 +7,7 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from waypoint.careteam.models import KeyWorkerAssignment
+from waypoint.accounts.models import User
 from waypoint.registry.models import MetastaticSite, Patient, SecondaryDiagnosis
 
 _DIGITS = re.compile(r"^[0-9 ]{10,12}$")
@@ -46,30 +46,42 @@ def living_with_secondary(patients: QuerySet[Patient]) -> QuerySet[Patient]:
     return patients.filter(metastatic_diagnosed_on__isnull=False, died_on__isnull=True)
 
 
-def with_display_relations(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Join what a patient row shows, so a list costs a fixed number of queries."""
-    return queryset.select_related("team").prefetch_related(
-        Prefetch(
-            "secondaries",
-            queryset=SecondaryDiagnosis.objects.prefetch_related(
-                Prefetch("sites", queryset=MetastaticSite.objects.order_by("id"))
-            ),
-        ),
-        "primaries",
-        Prefetch(
-            "key_worker_assignments",
-            queryset=KeyWorkerAssignment.objects.filter(ended_at__isnull=True).select_related(
-                "key_worker"
-            ),
-            to_attr="current_assignments",
-        ),
+def _secondaries_with_sites() -> QuerySet[SecondaryDiagnosis]:
+    return SecondaryDiagnosis.objects.prefetch_related(
+        Prefetch("sites", queryset=MetastaticSite.objects.order_by("id"))
     )
+
+
+def with_display_relations(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Join what a patient row shows, so a list costs a fixed number of queries.
+
+    The key worker comes through the assignments careteam attaches to each person; a person's
+    few assignments are all fetched and ``current_key_worker`` picks the open one."""
+    return queryset.select_related("team").prefetch_related(
+        Prefetch("secondaries", queryset=_secondaries_with_sites()),
+        "primaries",
+        "key_worker_assignments__key_worker",
+    )
+
+
+def current_key_worker(patient: Patient) -> User | None:
+    """The named key worker now: the one assignment not yet ended (at most one, a database
+    constraint in careteam). Uses prefetched assignments when present."""
+    for assignment in patient.key_worker_assignments.all():
+        if assignment.ended_at is None:
+            return assignment.key_worker
+    return None
 
 
 def patient_detail_queryset(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
     return with_display_relations(queryset).prefetch_related(
         "identifiers", "carers", "receptor_results", "biopsies"
     )
+
+
+def patient_with_details(patient: Patient) -> Patient:
+    """An opened record again, with everything its record page or API answer shows joined."""
+    return patient_detail_queryset(Patient.objects.filter(pk=patient.pk)).get()
 
 
 def current_receptors(patient: Patient) -> tuple[str, str, str, str]:

@@ -4,8 +4,6 @@ from waypoint.registry import views
 
 urlpatterns = [
     path("patients/", views.search, name="patient_search"),
-    path("patients/new/", views.patient_new, name="patient_new"),
-    path("patients/<int:patient_id>/", views.patient_detail, name="patient_detail"),
     path("patients/<int:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:patient_id>/primary-diagnoses/new/", views.primary_new, name="primary_new"),
     path("patients/<int:patient_id>/carers/new/", views.carer_new, name="carer_new"),

@@ -7,13 +7,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from waypoint.accounts.models import Role, User
+from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
-from waypoint.assessments.selectors import hna_due_for
-from waypoint.audit.selectors import access_log_for_patient
-from waypoint.careteam import selectors as careteam_selectors
 from waypoint.core.errors import WaypointError
 from waypoint.core.forms import NhsForm, apply_service_errors
 from waypoint.core.http import acting_user
@@ -24,17 +20,12 @@ from waypoint.registry.forms import (
     BiopsyForm,
     CarerForm,
     PatientEditForm,
-    PatientForm,
     PrimaryDiagnosisForm,
     ReceptorResultForm,
     SearchForm,
     SecondaryDiagnosisForm,
 )
 from waypoint.registry.models import Patient
-from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
-from waypoint.registry.selectors import current_receptors, patient_detail_queryset
-from waypoint.treatment.selectors import treatment_lines
-from waypoint.triage.selectors import reports_for_patient
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
@@ -62,88 +53,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "result": result,
             "reason_query": urlencode({"reason": reason}) if reason else "",
             "can_register": has_permission(actor, Permission.REGISTER_PATIENT),
-        },
-    )
-
-
-@permission_required(Permission.REGISTER_PATIENT)
-def patient_new(request: HttpRequest) -> HttpResponse:
-    actor = acting_user(request)
-    form = PatientForm(request.POST or None, initial={"preferred_contact_method": "phone"})
-    teams = policies.teams_actor_may_register_into(actor).exclude(
-        memberships__user__role=Role.HELPLINE_NURSE
-    )
-    form.fields["team"].choices = [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]  # ChoiceField
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            patient = services.patient_register(
-                actor=actor,
-                nhs_number=data["nhs_number"],
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                birth_date=data["birth_date"],
-                sex=data["sex"],
-                team_id=data["team"],
-                postcode=data["postcode"],
-                phone=data["phone"],
-                email=data["email"],
-                preferred_contact_method=data["preferred_contact_method"],
-                reason="Registered in Waypoint",
-            )
-        except WaypointError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{patient.full_name} is registered.")
-            if policies.can_edit_patient(actor, patient):
-                return redirect("patient_detail", patient.pk)
-            query = urlencode({"reason": f"Registered {patient.full_name} during a call"})
-            return redirect(f"/patients/{patient.pk}/?{query}")
-    return render(request, "registry/patient_new.html", {"form": form})
-
-
-@permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    actor = acting_user(request)
-    reason = request.GET.get("reason", "")[:300]
-    try:
-        opened = services.patient_open(actor=actor, patient_id=patient_id, reason=reason)
-    except policies.ReasonRequired:
-        return render(request, "registry/reason.html", {"patient_id": patient_id}, status=403)
-    patient = patient_detail_queryset(Patient.objects.filter(pk=opened.pk)).get()
-    today = timezone.localdate()
-    contact = careteam_selectors.contact_for_patient(patient, day=today)
-    er, pr, her2, receptor_source = current_receptors(patient)
-    can_edit = policies.can_edit_patient(actor, patient)
-    can_assign = can_edit and has_permission(actor, Permission.ASSIGN_KEY_WORKER)
-    suggestion = (
-        careteam_selectors.key_worker_suggestion(patient, day=today)
-        if can_assign and contact.key_worker is None
-        else None
-    )
-    return render(
-        request,
-        "registry/patient_detail.html",
-        {
-            "patient": patient,
-            "age": patient.age_on(today),
-            "contact": contact,
-            "history": careteam_selectors.assignment_history(patient),
-            "access_log": access_log_for_patient(patient)[:20],
-            "receptors": {"er": er, "pr": pr, "her2": her2, "source": receptor_source},
-            "subtype": SUBTYPE_LABELS[receptor_subtype(er, pr, her2)] if er else "Not known",
-            "can_edit": can_edit,
-            "can_assign": can_assign,
-            "assign_options": careteam_selectors.key_workers_by_team([patient.team_id]).get(
-                patient.team_id, []
-            )
-            if can_assign
-            else [],
-            "suggestion": suggestion,
-            "lines": treatment_lines(patient),
-            "can_treat": can_edit and has_permission(actor, Permission.RECORD_TREATMENT),
-            "reports": reports_for_patient(actor, patient, reason=reason)[:10],
-            "hna_due": hna_due_for([patient.pk], today=today)[patient.pk],
         },
     )
 
