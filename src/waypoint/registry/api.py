@@ -24,7 +24,12 @@ from waypoint.registry.schemas import (
     SecondaryDiagnosisOut,
     SiteIn,
 )
-from waypoint.registry.selectors import patient_detail_queryset
+from waypoint.registry.selectors import (
+    biopsies_for,
+    patient_with_details,
+    receptor_results_for,
+    secondary_diagnoses_for,
+)
 
 router = Router(tags=["patients"])
 
@@ -36,8 +41,8 @@ class SearchParams(Schema):
     reason: str = Field(default="", max_length=300)
 
 
-def _detail(patient_id: int) -> PatientDetailOut:
-    patient = patient_detail_queryset(Patient.objects.filter(pk=patient_id)).get()
+def _detail(opened: Patient) -> PatientDetailOut:
+    patient = patient_with_details(opened)
     base = PatientOut.build(patient)
     return PatientDetailOut(
         **base.dict(),
@@ -65,7 +70,7 @@ def create_patient(request: HttpRequest, payload: PatientCreateIn) -> Status[Pat
         identifiers=[services.IdentifierInput(i.system, i.value) for i in payload.identifiers],
         reason=access_reason(request),
     )
-    return Status(201, _detail(patient.pk))
+    return Status(201, _detail(patient))
 
 
 @router.get("/patients", response=PatientPage, summary="Search people you may see")
@@ -90,7 +95,7 @@ def get_patient(request: HttpRequest, patient_id: int, reason: str = "") -> Pati
     patient = services.patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request, reason)
     )
-    return _detail(patient.pk)
+    return _detail(patient)
 
 
 @router.patch("/patients/{patient_id}", response=PatientDetailOut, summary="Change details")
@@ -100,7 +105,7 @@ def patch_patient(
     actor = acting_user(request)
     patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
     services.patient_update(actor=actor, patient=patient, changes=payload.dict(exclude_unset=True))
-    return _detail(patient.pk)
+    return _detail(patient)
 
 
 @router.get(
@@ -114,8 +119,7 @@ def list_secondary(
     patient = services.patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request, reason)
     )
-    detail = patient_detail_queryset(Patient.objects.filter(pk=patient.pk)).get()
-    return [SecondaryDiagnosisOut.build(s) for s in detail.secondaries.all()]
+    return [SecondaryDiagnosisOut.build(s) for s in secondary_diagnoses_for(patient)]
 
 
 @router.post(
@@ -212,7 +216,7 @@ def list_receptor_results(request: HttpRequest, patient_id: int) -> list[Recepto
     patient = services.patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
     )
-    return list(ReceptorResult.objects.filter(patient=patient))
+    return list(receptor_results_for(patient))
 
 
 @router.post(
@@ -236,7 +240,7 @@ def list_biopsies(request: HttpRequest, patient_id: int) -> list[Biopsy]:
     patient = services.patient_open(
         actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
     )
-    return list(Biopsy.objects.filter(patient=patient))
+    return list(biopsies_for(patient))
 
 
 @router.post(

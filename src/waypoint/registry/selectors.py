@@ -8,7 +8,13 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 
 from waypoint.accounts.models import User
-from waypoint.registry.models import MetastaticSite, Patient, SecondaryDiagnosis
+from waypoint.registry.models import (
+    Biopsy,
+    MetastaticSite,
+    Patient,
+    ReceptorResult,
+    SecondaryDiagnosis,
+)
 
 _DIGITS = re.compile(r"^[0-9 ]{10,12}$")
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
@@ -82,6 +88,18 @@ def patient_detail_queryset(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
 def patient_with_details(patient: Patient) -> Patient:
     """An opened record again, with everything its record page or API answer shows joined."""
     return patient_detail_queryset(Patient.objects.filter(pk=patient.pk)).get()
+
+
+def secondary_diagnoses_for(patient: Patient) -> QuerySet[SecondaryDiagnosis]:
+    return _secondaries_with_sites().filter(patient=patient)
+
+
+def receptor_results_for(patient: Patient) -> QuerySet[ReceptorResult]:
+    return ReceptorResult.objects.filter(patient=patient)
+
+
+def biopsies_for(patient: Patient) -> QuerySet[Biopsy]:
+    return Biopsy.objects.filter(patient=patient)
 
 
 def current_receptors(patient: Patient) -> tuple[str, str, str, str]:
