@@ -9,8 +9,9 @@ from tests.world import World
 
 from waypoint.careteam.models import KeyWorkerAssignment
 from waypoint.careteam.services import organisation_create, team_create
-from waypoint.registry.importer import ImportFailed, import_registry_file
+from waypoint.registry.forms import PatientForm
 from waypoint.registry.models import Patient, PatientIdentifier, SecondaryDiagnosis
+from waypoint.workspace.registry_import import ImportFailed, import_registry_file
 
 HEADER = (
     "nhs_number,hospital_number,given_name,family_name,birth_date,sex,postcode,team,"
@@ -192,7 +193,9 @@ def test_receptors_without_a_date_and_the_other_site_are_refused_up_front(
         ",H302,Other,Site,1970-01-01,female,,Breast Team A,,,,,,2026-10-01,recurrence,other,,,,,,,",
     ]
     report = _refused(_write(tmp_path, rows))
-    assert "line 2, receptors_assessed_on: required with a metastatic receptor result" in report
+    assert (
+        "line 2, receptors_assessed_on: give the date of the metastatic receptor result" in report
+    )
     assert "line 3, sites: 'other' needs a body site" in report
 
 
@@ -219,3 +222,18 @@ def test_a_path_that_cannot_be_read_is_a_clear_error(world: World, tmp_path: Pat
     with pytest.raises(ImportFailed) as failure:
         import_registry_file(tmp_path)
     assert str(failure.value.errors[0]).startswith("file: cannot be read")
+
+
+@pytest.mark.parametrize("address", ["a@b", "x@@y"])
+def test_an_email_address_the_form_and_api_refuse_is_refused_by_the_import_in_the_same_words(
+    world: World, tmp_path: Path, api_as, address: str
+) -> None:  # type: ignore[no-untyped-def]
+    header = "hospital_number,given_name,family_name,birth_date,sex,team,email"
+    row = f"H401,Ada,Email,1970-01-01,female,Breast Team A,{address}"
+    report = _refused(_write(tmp_path, [row], header=header))
+    person = {"given_name": "Ada", "family_name": "Email", "birth_date": "1970-01-01"}
+    api = api_as(world.key_worker).post("/patients", {**person, "sex": "female", "email": address})
+    message = api.json()["error"]["fields"]["email"]
+    form = PatientForm({**person, "sex": "female", "email": address})
+    assert f"line 2, email: {message}" in report
+    assert form.errors["email"] == [message]

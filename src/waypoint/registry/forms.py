@@ -16,6 +16,7 @@ from waypoint.registry.models import (
     Specimen,
 )
 from waypoint.registry.rules.codes import METASTATIC_SITES
+from waypoint.registry.services import EMAIL_INVALID
 
 
 class SearchForm(NhsForm):
@@ -48,7 +49,9 @@ class _PersonForm(NhsForm):
     sex = forms.ChoiceField(choices=Sex.choices, label="Sex")
     postcode = forms.CharField(max_length=10, required=False, label="Postcode")
     phone = forms.CharField(max_length=32, required=False, label="Phone")
-    email = forms.EmailField(required=False, label="Email")
+    email = forms.EmailField(
+        required=False, label="Email", error_messages={"invalid": EMAIL_INVALID}
+    )
     preferred_contact_method = forms.ChoiceField(
         choices=ContactMethod.choices, label="How they prefer to be contacted"
     )
@@ -132,7 +135,9 @@ class CarerForm(NhsForm):
         max_length=100, label="Relationship", help_text="For example: daughter, husband, friend."
     )
     phone = forms.CharField(max_length=32, required=False, label="Phone")
-    email = forms.EmailField(required=False, label="Email")
+    email = forms.EmailField(
+        required=False, label="Email", error_messages={"invalid": EMAIL_INVALID}
+    )
     consent_given_on = forms.DateField(
         widget=NhsDateInput(),
         required=False,

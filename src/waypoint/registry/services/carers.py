@@ -12,7 +12,7 @@ from waypoint.audit.services import audit_record
 from waypoint.core.errors import ValidationFailed
 from waypoint.registry import policies
 from waypoint.registry.models import CarerContact, Patient
-from waypoint.registry.services.patients import check_not_future, require_edit
+from waypoint.registry.services.patients import check_email, check_not_future, require_edit
 
 
 def carer_errors(
@@ -34,6 +34,7 @@ def carer_errors(
     check_not_future(consent_given_on, "consent_given_on", errors)
     if not phone.strip() and not email.strip():
         errors["phone"] = "give a phone number or an email address"
+    check_email(email, "email", errors)
     return errors
 
 

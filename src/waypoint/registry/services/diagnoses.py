@@ -114,7 +114,9 @@ def secondary_diagnosis_errors(
     seen: set[tuple[str, str]] = set()
     for i, site in enumerate(sites):
         if site.site not in SITES_BY_CODE:
-            errors[f"sites.{i}"] = f"unknown site; use one of: {', '.join(SITES_BY_CODE)}"
+            errors[f"sites.{i}"] = (
+                f"unknown site {site.site!r}; use one of: {', '.join(SITES_BY_CODE)}"
+            )
         elif site.site == "other" and not site.detail.strip():
             errors[f"sites.{i}"] = "say which body site for 'other'"
         key = (site.site, site.detail.strip())
@@ -126,6 +128,8 @@ def secondary_diagnosis_errors(
     if any_receptor and receptors_assessed_on is None:
         errors["receptors_assessed_on"] = "give the date of the metastatic receptor result"
     check_not_future(receptors_assessed_on, "receptors_assessed_on", errors)
+    if receptors_assessed_on is not None and receptors_assessed_on < patient.birth_date:
+        errors["receptors_assessed_on"] = "cannot be before the date of birth"
     check_choice(biopsy_decision, BiopsyDecision.values, "biopsy_decision", errors)
     if biopsy_decision == BiopsyDecision.NOT_FEASIBLE and not biopsy_not_feasible_reason.strip():
         errors["biopsy_not_feasible_reason"] = "say why a biopsy is not feasible"

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from waypoint.registry.importer import (
+from waypoint.workspace.registry_import import (
     DEFAULT_IDENTIFIER_SYSTEM,
     ImportFailed,
     import_registry_file,

@@ -24,7 +24,10 @@ key_worker                   optional username of the named key worker
 ===========================  ======================================================================
 
 Every row is checked before anything is written and every problem is reported with its line
-(the header is line 1) and field. Each row needs an NHS number or a hospital number: that is how a
+(the header is line 1) and field. The values are checked by the registry services' own checks
+(``patient_errors``, ``primary_diagnosis_errors``, ``secondary_diagnosis_errors``), so a file is
+refused for what a form or the API would refuse, with the same words; the importer adds only
+what is about the file (columns, cells, team and key worker names, repeated people). Each row needs an NHS number or a hospital number: that is how a
 second import recognises the person. A person already registered with the same details is left
 unchanged, so importing a file twice changes nothing; one registered with different details is an
 error, never an overwrite, because the file cannot tell which side is right.
@@ -35,12 +38,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from waypoint.accounts.models import Role, User
 from waypoint.careteam.models import KeyWorkerAssignment, Team, TeamMembership
@@ -48,22 +50,19 @@ from waypoint.careteam.services import keyworker_assign
 from waypoint.core.errors import ValidationFailed
 from waypoint.registry.models import (
     BiopsyDecision,
-    Her2Status,
-    Laterality,
     Patient,
     PatientIdentifier,
-    Presentation,
-    ReceptorStatus,
     SecondaryDiagnosis,
-    Sex,
 )
-from waypoint.registry.rules.codes import SITES_BY_CODE
 from waypoint.registry.rules.nhs_number import InvalidNhsNumber, normalise_nhs_number
 from waypoint.registry.services import (
     IdentifierInput,
     SiteInput,
+    patient_errors,
     patient_register,
+    primary_diagnosis_errors,
     primary_diagnosis_record,
+    secondary_diagnosis_errors,
     secondary_diagnosis_record,
 )
 
@@ -198,26 +197,61 @@ def _all_or_none(row: _Row, columns: tuple[str, ...], what: str, errors: list[Ro
     return True
 
 
-def _check_choice(row: _Row, column: str, allowed: Iterable[str], errors: list[RowError]) -> None:
-    value = row.get(column)
-    options = list(allowed)
-    if value and value not in options:
-        errors.append(RowError(row.line, column, f"must be one of {', '.join(options)}"))
+def _merge(
+    found: list[RowError], line: int, fields: dict[str, str], columns: dict[str, str]
+) -> None:
+    """Add a service's findings (by field) to a row's, under the file's column names. A column
+    the file checks already reported keeps that report (it is about the cell as written, such
+    as "not a date"); one finding in several fields of a column (``sites.0``, ``sites.1``)
+    reads once."""
+    reported = {e.field for e in found}
+    for name, reason in fields.items():
+        base = name.partition(".")[0]
+        error = RowError(line, columns.get(base, base), reason)
+        if error.field not in reported and error not in found:
+            found.append(error)
+
+
+def _stand_in(day: dt.date | None) -> dt.date:
+    """A date cell that is blank or unreadable is reported already; the earliest date stands in
+    for it so that the record's other checks still run (what they find about the stand-in is
+    under that column, and so not reported again)."""
+    return day or dt.date.min
 
 
 def _validate_row(
     row: _Row, teams: dict[str, list[Team]], system: str, errors: list[RowError]
 ) -> None:
+    """The file's own checks (cells, columns, names of teams and key workers), then the
+    registry services' checks of the record each row would become, the ones every form and
+    API call goes through."""
+    found: list[RowError] = []
+    _check_cells(row, teams, found)
+    _find_existing(row, system, found)
+    _check_record(row, system, found)
+    existing = row.existing
+    if existing is not None:
+        reported = {e.field for e in found}
+        differ = f"already registered with different details (record {existing.pk})"
+        found.extend(
+            RowError(row.line, column, differ)
+            for column in _differences(row, existing, system)
+            if column not in reported
+        )
+    errors.extend(found)
+
+
+def _check_cells(row: _Row, teams: dict[str, list[Team]], found: list[RowError]) -> None:
     line = row.line
     if row.extra_cells:
-        errors.append(
+        found.append(
             RowError(line, "row", "more cells than the header has columns (a stray comma?)")
         )
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
-            errors.append(RowError(line, column, "required"))
+            found.append(RowError(line, column, "required"))
     if not row.get("nhs_number") and not row.get("hospital_number"):
-        errors.append(
+        found.append(
             RowError(
                 line,
                 "nhs_number",
@@ -225,18 +259,15 @@ def _validate_row(
             )
         )
     if row.get("nhs_number"):
-        try:
+        with suppress(InvalidNhsNumber):  # the service's check reports it
             row.nhs_number = normalise_nhs_number(row.get("nhs_number"))
-        except InvalidNhsNumber as exc:
-            errors.append(RowError(line, "nhs_number", str(exc)))
-    row.birth_date = _date_cell(row, "birth_date", errors)
-    _check_choice(row, "sex", Sex.values, errors)
+    row.birth_date = _date_cell(row, "birth_date", found)
     if row.get("team"):
         matches = teams.get(row.get("team"), [])
         if len(matches) == 1:
             row.team = matches[0]
         elif matches:
-            errors.append(
+            found.append(
                 RowError(
                     line,
                     "team",
@@ -244,77 +275,93 @@ def _validate_row(
                 )
             )
         else:
-            errors.append(RowError(line, "team", f"no team called {row.get('team')!r}"))
-    if row.get("email") and "@" not in row.get("email"):
-        errors.append(RowError(line, "email", "not an email address"))
-    if _all_or_none(row, ("primary_diagnosed_on", *PRIMARY_COLUMNS), "a primary diagnosis", errors):
-        row.primary_on = _date_cell(row, "primary_diagnosed_on", errors)
-        _check_choice(row, "primary_laterality", Laterality.values, errors)
-        _check_choice(row, "primary_er", ReceptorStatus.values, errors)
-        _check_choice(row, "primary_pr", ReceptorStatus.values, errors)
-        _check_choice(row, "primary_her2", Her2Status.values, errors)
+            found.append(RowError(line, "team", f"no team called {row.get('team')!r}"))
+    if _all_or_none(row, ("primary_diagnosed_on", *PRIMARY_COLUMNS), "a primary diagnosis", found):
+        row.primary_on = _date_cell(row, "primary_diagnosed_on", found)
     secondary_columns = ("secondary_diagnosed_on", "presentation", "sites")
-    if _all_or_none(row, secondary_columns, "a secondary diagnosis", errors):
-        row.secondary_on = _date_cell(row, "secondary_diagnosed_on", errors)
-        _check_choice(row, "presentation", Presentation.values, errors)
-        for code in _sites(row):
-            if code == "other":
-                errors.append(
-                    RowError(line, "sites", "'other' needs a body site, which a file cannot carry")
-                )
-            elif code not in SITES_BY_CODE:
-                errors.append(RowError(line, "sites", f"unknown site {code!r}"))
-        _check_choice(row, "met_er", ReceptorStatus.values, errors)
-        _check_choice(row, "met_pr", ReceptorStatus.values, errors)
-        _check_choice(row, "met_her2", Her2Status.values, errors)
-        if row.get("receptors_assessed_on"):
-            row.assessed_on = _date_cell(row, "receptors_assessed_on", errors)
-        elif any(row.get(c) for c in ("met_er", "met_pr", "met_her2")):
-            errors.append(
-                RowError(
-                    line, "receptors_assessed_on", "required with a metastatic receptor result"
-                )
+    if _all_or_none(row, secondary_columns, "a secondary diagnosis", found):
+        row.secondary_on = _date_cell(row, "secondary_diagnosed_on", found)
+        if "other" in _sites(row):
+            found.append(
+                RowError(line, "sites", "'other' needs a body site, which a file cannot carry")
             )
-        _check_choice(row, "biopsy_decision", BiopsyDecision.values, errors)
-        if row.get("biopsy_decision") == BiopsyDecision.NOT_FEASIBLE and not row.get(
-            "biopsy_not_feasible_reason"
-        ):
-            errors.append(
-                RowError(line, "biopsy_not_feasible_reason", "say why a biopsy is not feasible")
-            )
+        row.assessed_on = _date_cell(row, "receptors_assessed_on", found)
     if row.get("key_worker"):
         row.key_worker = User.objects.filter(
             username=row.get("key_worker"), role=Role.KEY_WORKER, is_active=True
         ).first()
         if row.key_worker is None:
-            errors.append(RowError(line, "key_worker", "no active key worker with that username"))
+            found.append(RowError(line, "key_worker", "no active key worker with that username"))
         elif (
             row.team is not None
             and not TeamMembership.objects.filter(user=row.key_worker, team=row.team).exists()
         ):
-            errors.append(RowError(line, "key_worker", "not a member of the person's team"))
-    _check_dates(row, errors)
-    _find_existing(row, system, errors)
+            found.append(RowError(line, "key_worker", "not a member of the person's team"))
 
 
-def _check_dates(row: _Row, errors: list[RowError]) -> None:
-    """The services' date rules, checked up front so that every bad row is reported at once."""
-    today = timezone.localdate()
-    for column, value in (
-        ("birth_date", row.birth_date),
-        ("primary_diagnosed_on", row.primary_on),
-        ("secondary_diagnosed_on", row.secondary_on),
-        ("receptors_assessed_on", row.assessed_on),
-    ):
-        if value is None:
-            continue
-        if value > today:
-            errors.append(RowError(row.line, column, "cannot be in the future"))
-        elif column != "birth_date" and row.birth_date and value < row.birth_date:
-            errors.append(RowError(row.line, column, "cannot be before the date of birth"))
-    codes = _sites(row)
-    if len(codes) != len(set(codes)):
-        errors.append(RowError(row.line, "sites", "a site is listed twice"))
+def _check_record(row: _Row, system: str, found: list[RowError]) -> None:
+    """The services' checks of the person and diagnoses the row describes."""
+    hospital = row.get("hospital_number")
+    _merge(
+        found,
+        row.line,
+        patient_errors(
+            given_name=row.get("given_name"),
+            family_name=row.get("family_name"),
+            birth_date=row.birth_date,
+            sex=row.get("sex"),
+            nhs_number=row.get("nhs_number") or None,
+            email=row.get("email"),
+            identifiers=[IdentifierInput(system, hospital)] if hospital else [],
+            exclude_pk=row.existing.pk if row.existing else None,
+        ),
+        {"identifiers": "hospital_number"},
+    )
+    person = Patient(birth_date=_stand_in(row.birth_date))  # as the file describes them
+    if row.get("primary_diagnosed_on") or any(row.get(c) for c in PRIMARY_COLUMNS):
+        _merge(
+            found,
+            row.line,
+            primary_diagnosis_errors(
+                patient=person,
+                diagnosed_on=_stand_in(row.primary_on),
+                laterality=row.get("primary_laterality"),
+                er=row.get("primary_er"),
+                pr=row.get("primary_pr"),
+                her2=row.get("primary_her2"),
+            ),
+            {
+                "diagnosed_on": "primary_diagnosed_on",
+                "laterality": "primary_laterality",
+                "er": "primary_er",
+                "pr": "primary_pr",
+                "her2": "primary_her2",
+            },
+        )
+    if any(row.get(c) for c in ("secondary_diagnosed_on", "presentation", "sites")):
+        _merge(
+            found,
+            row.line,
+            secondary_diagnosis_errors(
+                patient=person,
+                diagnosed_on=_stand_in(row.secondary_on),
+                presentation=row.get("presentation"),
+                sites=[SiteInput(code) for code in _sites(row)],
+                er=row.get("met_er"),
+                pr=row.get("met_pr"),
+                her2=row.get("met_her2"),
+                receptors_assessed_on=row.assessed_on,
+                biopsy_decision=row.get("biopsy_decision") or BiopsyDecision.NOT_DECIDED,
+                biopsy_not_feasible_reason=row.get("biopsy_not_feasible_reason"),
+            ),
+            {
+                "diagnosed_on": "secondary_diagnosed_on",
+                "er": "met_er",
+                "pr": "met_pr",
+                "her2": "met_her2",
+                "patient": "row",
+            },
+        )
 
 
 def _sites(row: _Row) -> list[str]:
@@ -340,18 +387,7 @@ def _find_existing(row: _Row, system: str, errors: list[RowError]) -> None:
             )
         )
         return
-    existing = by_nhs or by_hospital
-    if existing is None:
-        return
-    for column in _differences(row, existing, system):
-        errors.append(
-            RowError(
-                row.line,
-                column,
-                f"already registered with different details (record {existing.pk})",
-            )
-        )
-    row.existing = existing
+    row.existing = by_nhs or by_hospital
 
 
 def _differences(row: _Row, existing: Patient, system: str) -> list[str]:
