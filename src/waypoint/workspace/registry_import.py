@@ -27,10 +27,12 @@ Every row is checked before anything is written and every problem is reported wi
 (the header is line 1) and field. The values are checked by the registry services' own checks
 (``patient_errors``, ``primary_diagnosis_errors``, ``secondary_diagnosis_errors``), so a file is
 refused for what a form or the API would refuse, with the same words; the importer adds only
-what is about the file (columns, cells, team and key worker names, repeated people). Each row needs an NHS number or a hospital number: that is how a
-second import recognises the person. A person already registered with the same details is left
-unchanged, so importing a file twice changes nothing; one registered with different details is an
-error, never an overwrite, because the file cannot tell which side is right.
+what is about the file (columns, cells, team and key worker names, repeated people).
+
+Each row needs an NHS number or a hospital number: that is how a second import recognises the
+person. A person already registered with the same details is left unchanged, so importing a
+file twice changes nothing; one registered with different details is an error, never an
+overwrite, because the file cannot tell which side is right.
 """
 
 from __future__ import annotations
