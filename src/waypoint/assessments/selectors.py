@@ -14,6 +14,7 @@ from waypoint.assessments.models import (
     NeedsAssessment,
 )
 from waypoint.assessments.rules.due import DueStatus, Trigger, hna_due
+from waypoint.core.clinical_settings import needs_assessment_offer_days
 from waypoint.registry.models import Patient
 from waypoint.timeline.models import ProgressionEvent
 from waypoint.treatment.models import StopReason, TreatmentLine
@@ -69,7 +70,7 @@ def hna_due_for(patient_ids: Iterable[int], *, today: dt.date) -> dict[int, DueS
             last_done=done.get(pk),
             today=today,
             interval_days=settings.WAYPOINT_HNA_INTERVAL_DAYS,
-            offer_within_days=settings.WAYPOINT_HNA_OFFER_WITHIN_DAYS,
+            offer_within_days=needs_assessment_offer_days(),
         )
         for pk in ids
     }

@@ -19,6 +19,7 @@ from waypoint.audit.services import audit_record_many
 from waypoint.careteam import selectors
 from waypoint.careteam.models import Cover, KeyWorkerAssignment
 from waypoint.careteam.rules.suggestion import Candidate, Suggestion, suggest_key_worker
+from waypoint.core.clinical_settings import key_worker_deadline_days
 from waypoint.core.errors import Forbidden, ValidationFailed
 from waypoint.core.pagination import paginate
 from waypoint.registry import policies
@@ -46,6 +47,7 @@ class UnassignedPage:
     page: int
     page_size: int
     overdue_count: int
+    key_worker_deadline_days: int  # overdue after this many days (KW1)
 
     @property
     def pages(self) -> int:
@@ -62,7 +64,7 @@ def unassigned_worklist_open(
     *, actor: User, day: dt.date, page: int = 1, page_size: int = 50
 ) -> UnassignedPage:
     _require_team_view(actor)
-    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
+    deadline = key_worker_deadline_days()
     visible = policies.patients_for_actor(actor)
     counts = selectors.unassigned_base(visible).aggregate(
         total=Count("id"),
@@ -116,6 +118,7 @@ def unassigned_worklist_open(
         page=result.page,
         page_size=result.page_size,
         overdue_count=overdue_count,
+        key_worker_deadline_days=deadline,
     )
 
 
@@ -187,6 +190,7 @@ class CaseloadPage:
     team_count: int
     unassigned_count: int
     overdue_unassigned_count: int
+    key_worker_deadline_days: int  # the overdue count's deadline (KW1)
     filters: CaseloadFilters
 
     @property
@@ -223,7 +227,7 @@ def _caseload_queryset(actor: User, filters: CaseloadFilters, day: dt.date) -> Q
 
 def _caseload_counts(actor: User, day: dt.date) -> dict[str, int]:
     """Every count the caseload header shows, in one pass over the actor's registry patients."""
-    deadline = settings.WAYPOINT_KEY_WORKER_DEADLINE_DAYS
+    deadline = key_worker_deadline_days()
     living = living_with_secondary(policies.patients_for_actor(actor))
     current = selectors.current_assignments_of_outer_patient()
     covered = selectors.active_covers_query(day).filter(cover_user=actor).values("absent_user_id")
@@ -308,5 +312,6 @@ def caseload_open(
         team_count=counts["team"] or 0,
         unassigned_count=counts["unassigned"] or 0,
         overdue_unassigned_count=counts["overdue"] or 0,
+        key_worker_deadline_days=key_worker_deadline_days(),
         filters=filters,
     )

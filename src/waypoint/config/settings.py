@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -336,8 +337,6 @@ WAYPOINT_HELPLINE_HOURS = env_str(
 # The service's out-of-hours number, shown on the page people see when Waypoint itself fails (it
 # cannot look up their team then). Empty: that page points them to their appointment letter.
 WAYPOINT_OUT_OF_HOURS_PHONE = env_str("WAYPOINT_OUT_OF_HOURS_PHONE", "")
-# KW1 (docs/design/care-standards.md): a named key worker within T0 + 14 days. *Proposed* deadline.
-WAYPOINT_KEY_WORKER_DEADLINE_DAYS = env_int("WAYPOINT_KEY_WORKER_DEADLINE_DAYS", 14, minimum=1)
 WAYPOINT_PAGE_SIZE = env_int("WAYPOINT_PAGE_SIZE", 50, minimum=10)
 
 # Request bodies (waypoint.core.request_guard answers 413 above these, before reading the body).
@@ -426,12 +425,25 @@ WAYPOINT_WORKER_STALE_SECONDS = env_int("WAYPOINT_WORKER_STALE_SECONDS", 120, mi
 WAYPOINT_OUTBOX_STALE_SECONDS = env_int("WAYPOINT_OUTBOX_STALE_SECONDS", 600, minimum=60)
 
 # --- Needs assessments (docs/design/care-standards.md HNA1, HNA2) -------------------------------
-# Offer an HNA within N days of each trigger (*proposed*: 31) and again every M days (*proposed*).
-WAYPOINT_HNA_OFFER_WITHIN_DAYS = env_int("WAYPOINT_HNA_OFFER_WITHIN_DAYS", 31, minimum=1)
+# Due again every M days after the last (*proposed*); the deadline from each trigger is the care
+# standard's, WAYPOINT_STANDARD_HNA_DAYS.
 WAYPOINT_HNA_INTERVAL_DAYS = env_int("WAYPOINT_HNA_INTERVAL_DAYS", 180, minimum=7)
 
 # --- Care standards (docs/design/care-standards.md) ---------------------------------------------
 # Each deadline of waypoint-standards-1, e.g. WAYPOINT_STANDARD_KEY_WORKER_DAYS=14 (*proposed*).
+# The one source of each: the worklists, the caseload and the needs-assessment due rule read
+# KEY_WORKER and HNA through waypoint.core.clinical_settings. The names these had before would
+# let two pages disagree, so a deployment still setting one refuses to start.
+_RENAMED = {
+    "WAYPOINT_KEY_WORKER_DEADLINE_DAYS": "WAYPOINT_STANDARD_KEY_WORKER_DAYS",
+    "WAYPOINT_HNA_OFFER_WITHIN_DAYS": "WAYPOINT_STANDARD_HNA_DAYS",
+}
+for _old, _new in _RENAMED.items():
+    if _old in os.environ:
+        raise ConfigurationError(
+            f"{_old} is no longer read: set {_new} instead, the one deadline that the care "
+            f"standard, the worklists and the pages all use, and remove {_old}"
+        )
 WAYPOINT_STANDARDS_DEADLINES = {
     f.name: env_int(f"WAYPOINT_STANDARD_{f.name.upper()}", f.default, minimum=1)  # type: ignore[arg-type]  # int fields
     for f in dataclasses.fields(Deadlines)
