@@ -150,6 +150,11 @@ def _reports(count: int, what: str) -> str:
     return f"{count} {what} report{'' if count == 1 else 's'}"
 
 
+def _day_count(days: int) -> str:
+    """The configured deadline in words ("1 day", "14 days"), never a number written in."""
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
 def _clocks(code: str, reports: Sequence[Clocked], now: dt.datetime, what: str) -> Result:
     if not reports:
         return Result(code, Status.NOT_APPLICABLE, None, f"no {what} report")
@@ -322,7 +327,11 @@ def pro1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
             "PRO1", Status.PENDING, deadline, "first report since treatment started", open=True
         )
     return Result(
-        "PRO1", Status.NOT_MET, deadline, "no report or outreach in the last 14 days", open=True
+        "PRO1",
+        Status.NOT_MET,
+        deadline,
+        f"no report or outreach in the last {_day_count(d.monitoring_days)}",
+        open=True,
     )
 
 
@@ -351,7 +360,13 @@ def con1(f: Facts, today: dt.date, now: dt.datetime, d: Deadlines) -> Result:
         if f.last_contact_on:
             return Result("CON1", Status.MET, deadline, "in contact")
         return Result("CON1", Status.PENDING, deadline, "none yet", open=True)
-    return Result("CON1", Status.NOT_MET, deadline, "no contact in the last 90 days", open=True)
+    return Result(
+        "CON1",
+        Status.NOT_MET,
+        deadline,
+        f"no contact in the last {_day_count(d.contact_days)}",
+        open=True,
+    )
 
 
 RULES: tuple[tuple[str, Rule], ...] = (
