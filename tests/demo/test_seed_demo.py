@@ -149,7 +149,7 @@ def test_people_whose_key_worker_left_wait_on_the_worklist(db: None) -> None:
 
 def test_the_persona_has_a_history_with_a_recent_progression_to_act_on(db: None) -> None:
     from waypoint.standards.selectors import standards_and_due
-    from waypoint.timeline.selectors import timeline_for
+    from waypoint.workspace.timeline import timeline_for
 
     _seed(10)
     sarah = Patient.objects.get(user__username="patient")

@@ -1,25 +1,22 @@
+"""The timeline's recording endpoint: progression, a response assessment, an MDT discussion, a
+contact, a hospital admission or a support review.
+
+It shares its path with the merged chronology (GET), which draws on apps above the timeline, and
+django-ninja serves one path from one router, so the workspace's router mounts this handler
+(workspace/api.py). The handler, its schemas and its service stay here, with what they record.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from pydantic import Field
 
 from waypoint.core.bounds import InputDate
-from waypoint.core.http import access_reason, acting_user
-from waypoint.registry.services import patient_open
-from waypoint.timeline import selectors, services
-
-router = Router(tags=["timeline"])
-
-
-class EntryOut(Schema):
-    on: dt.date
-    at: dt.datetime | None
-    kind: str
-    title: str
-    detail: str
+from waypoint.core.http import acting_user
+from waypoint.timeline import services
 
 
 class TimelineEventIn(Schema):
@@ -40,29 +37,6 @@ class TimelineEventOut(Schema):
     on: dt.date
 
 
-@router.get(
-    "/patients/{patient_id}/timeline",
-    response=list[EntryOut],
-    summary="Everything that happened in the person's care, newest first",
-)
-def get_timeline(request: HttpRequest, patient_id: int) -> list[EntryOut]:
-    patient = patient_open(
-        actor=acting_user(request), patient_id=patient_id, reason=access_reason(request)
-    )
-    return [
-        EntryOut(on=e.on, at=e.at, kind=e.kind, title=e.title, detail=e.detail)
-        for e in selectors.timeline_for(patient)
-    ]
-
-
-@router.post(
-    "/patients/{patient_id}/timeline",
-    response={201: TimelineEventOut},
-    summary=(
-        "Record progression, a response assessment, an MDT discussion, a contact, a hospital"
-        " admission or a support review"
-    ),
-)
 def record(
     request: HttpRequest, patient_id: int, payload: TimelineEventIn
 ) -> Status[TimelineEventOut]:

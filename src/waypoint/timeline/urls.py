@@ -1,8 +1,6 @@
-from django.urls import path
+"""The timeline has no pages of its own: its pages show every app's events, so they live in the
+workspace (workspace/timeline_views.py), at the same addresses and names."""
 
-from waypoint.timeline import views
+from django.urls import URLPattern, URLResolver
 
-urlpatterns = [
-    path("patients/<int:patient_id>/timeline/", views.timeline, name="timeline"),
-    path("portal/timeline/", views.portal_timeline, name="portal_timeline"),
-]
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,3 +1,6 @@
+"""The timeline pages: the team's chronology with its recording form, and the person's plainer
+one. They show events from every app, so they live in the composing layer."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -5,15 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry.services import patient_open, patient_open_own
-from waypoint.timeline import selectors, services
+from waypoint.timeline import services
 from waypoint.timeline.forms import TimelineRecordForm
+from waypoint.workspace.timeline import timeline_for
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
@@ -45,7 +49,7 @@ def timeline(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(
         request,
         "timeline/timeline.html",
-        {"patient": patient, "entries": selectors.timeline_for(patient), "form": form},
+        {"patient": patient, "entries": timeline_for(patient), "form": form},
         status=422 if form.errors else 200,
     )
 
@@ -53,7 +57,7 @@ def timeline(request: HttpRequest, patient_id: int) -> HttpResponse:
 @permission_required(Permission.VIEW_OWN_RECORD)
 def portal_timeline(request: HttpRequest) -> HttpResponse:
     patient = patient_open_own(actor=acting_user(request))
-    entries = [e for e in selectors.timeline_for(patient) if e.plain]
+    entries = [e for e in timeline_for(patient) if e.plain]
     return render(
         request,
         "timeline/portal_timeline.html",
