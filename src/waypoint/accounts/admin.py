@@ -21,10 +21,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from waypoint.accounts import services
+from waypoint.accounts.admin_saving import admin_may, adopt_saved
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import ApiToken, User
 from waypoint.accounts.policies import Permission
-from waypoint.core.admin_saving import admin_may, adopt_saved
-from waypoint.core.http import acting_user
 
 ACCESS_HELP = (
     "The role decides what this account may do; administrators also get this admin. Every "

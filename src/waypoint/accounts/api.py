@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from waypoint.core.http import acting_user
+from waypoint.accounts.http import acting_user
 
 router = Router(tags=["account"])
 

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role
-from waypoint.core.http import acting_user
 from waypoint.core.outage import team_numbers_forget
 from waypoint.core.session import session_expires_in
 from waypoint.core.session import session_extend as extend

@@ -9,11 +9,12 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.assessments import care_plans, selectors, services
 from waypoint.assessments.models import CarePlanRevision, NeedsAssessment
 from waypoint.assessments.rules import hna
 from waypoint.core.bounds import InputDate
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.registry.services import patient_open
 
 router = Router(tags=["needs assessments"])

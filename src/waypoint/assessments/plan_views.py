@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.assessments import care_plans
 from waypoint.assessments.models import ActionStatus, CarePlanRevision
@@ -19,8 +21,6 @@ from waypoint.audit.services import audit_record
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import NhsDateInput, NhsForm, normalise_newlines
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_get_for_update, patient_open, patient_open_own
 

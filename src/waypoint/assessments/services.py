@@ -24,8 +24,9 @@ from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
-from waypoint.notifications.services import message_to_patient, messages_to_user
+from waypoint.notifications.services import messages_to_user
 from waypoint.registry import policies as registry_policies
+from waypoint.registry.messaging import message_to_patient
 from waypoint.registry.models import Patient
 
 ASSESSMENT_OBJECT = "needs_assessment"

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.assessments import selectors, services
 from waypoint.assessments.forms import DecisionForm, DeclineForm
@@ -21,8 +23,7 @@ from waypoint.assessments.rules import hna
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
 from waypoint.core.forms import NhsForm
-from waypoint.core.http import acting_user
-from waypoint.core.views import form_page, form_service_call, permission_required
+from waypoint.core.views import form_page, form_service_call
 from waypoint.registry.services import patient_open, patient_open_own
 
 PAGES: list[str] = ["distress", *(d.code for d in hna.DOMAINS), "more", "check"]

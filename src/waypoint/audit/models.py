@@ -1,8 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
-
-from waypoint.accounts.models import User
 
 
 class AuditAction(models.TextChoices):
@@ -28,7 +27,7 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, related_name="audit_events"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="audit_events"
     )
     actor_role = models.CharField(max_length=20)
     action = models.CharField(max_length=10, choices=AuditAction.choices)

@@ -1,22 +1,28 @@
 from __future__ import annotations
 
-import datetime as dt
+from typing import Protocol
 
 from django.db.models import QuerySet
 
-from waypoint.accounts.models import User
-from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditEvent
-from waypoint.core.errors import Forbidden
-from waypoint.registry.models import Patient
 
 
-def access_log_for_patient(patient: Patient) -> QuerySet[AuditEvent]:
+class Person(Protocol):
+    """A person in the registry (registry.Patient), as far as the trail needs to know."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def user_id(self) -> int | None: ...
+
+
+def access_log_for_patient(patient: Person) -> QuerySet[AuditEvent]:
     """Everyone who touched this record; the caller has already been allowed to open it."""
-    return AuditEvent.objects.filter(patient=patient).select_related("actor")
+    return AuditEvent.objects.filter(patient_id=patient.pk).select_related("actor")
 
 
-def access_log_for_person(patient: Patient) -> QuerySet[AuditEvent]:
+def access_log_for_person(patient: Person) -> QuerySet[AuditEvent]:
     """What the person sees on the portal: others' reads and changes of their record.
 
     Their own visits are left out; otherwise every page they open would bury the staff views
@@ -26,28 +32,3 @@ def access_log_for_person(patient: Patient) -> QuerySet[AuditEvent]:
     if patient.user_id is None:
         return events
     return events.exclude(actor_id=patient.user_id)
-
-
-def audit_events_search(
-    *,
-    actor: User,
-    username: str = "",
-    patient_id: int | None = None,
-    action: str = "",
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> QuerySet[AuditEvent]:
-    if not has_permission(actor, Permission.SEARCH_AUDIT):
-        raise Forbidden("Only administrators can search the audit trail.")
-    events = AuditEvent.objects.select_related("actor")
-    if username:
-        events = events.filter(actor__username=username)
-    if patient_id is not None:
-        events = events.filter(patient_id=patient_id)
-    if action:
-        events = events.filter(action=action)
-    if since is not None:
-        events = events.filter(occurred_at__gte=since)
-    if until is not None:
-        events = events.filter(occurred_at__lt=until)
-    return events

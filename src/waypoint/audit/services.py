@@ -6,17 +6,32 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from waypoint.accounts.models import User
 from waypoint.audit.models import AuditAction, AuditEvent
 from waypoint.core.request_context import current_request_id
 
-if TYPE_CHECKING:
-    from waypoint.registry.models import Patient
+
+class Actor(Protocol):
+    """Who acted: an account (accounts.User). The trail sits below the accounts app, so it
+    names only what it records."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+class Subject(Protocol):
+    """Whose record: a person in the registry (registry.Patient)."""
+
+    @property
+    def pk(self) -> int: ...
+
 
 SYSTEM_ROLE = "system"
 # The actor role of a refused attempt by someone not known (an unknown username or token).
@@ -26,15 +41,15 @@ ANONYMOUS_ROLE = "anonymous"
 DENIAL_QUIET_SECONDS = 60
 
 
-def _role(actor: User | None) -> str:
+def _role(actor: Actor | None) -> str:
     return actor.role if actor is not None else SYSTEM_ROLE
 
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: AuditAction,
-    patient: Patient | None,
+    patient: Subject | None,
     object_type: str,
     object_id: object = "",
     reason: str = "",
@@ -42,10 +57,10 @@ def audit_record(
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         occurred_at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_role=_role(actor),
         action=action,
-        patient=patient,
+        patient_id=patient.pk if patient is not None else None,
         object_type=object_type,
         object_id=str(object_id)[:64],
         reason=reason[:300],
@@ -56,7 +71,7 @@ def audit_record(
 
 def audit_record_many(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: AuditAction,
     patient_ids: Iterable[int],
     object_type: str,
@@ -69,7 +84,7 @@ def audit_record_many(
     events = [
         AuditEvent(
             occurred_at=now,
-            actor=actor,
+            actor_id=actor.pk if actor is not None else None,
             actor_role=_role(actor),
             action=action,
             patient_id=patient_id,
@@ -96,7 +111,7 @@ class AuditItem:
 
 
 def audit_record_each(
-    *, actor: User | None, patient: Patient, items: Iterable[AuditItem], reason: str = ""
+    *, actor: Actor | None, patient: Subject, items: Iterable[AuditItem], reason: str = ""
 ) -> int:
     """One event per record written, all in a single INSERT: the same trail as the
     single-record services leave, at the cost of one round trip for a whole import."""
@@ -105,10 +120,10 @@ def audit_record_each(
     events = [
         AuditEvent(
             occurred_at=now,
-            actor=actor,
+            actor_id=actor.pk if actor is not None else None,
             actor_role=_role(actor),
             action=item.action,
-            patient=patient,
+            patient_id=patient.pk if patient is not None else None,
             object_type=item.object_type,
             object_id=str(item.object_id)[:64],
             reason=reason[:300],
@@ -127,7 +142,7 @@ def access_denied_record(
     object_type: str,
     address: str,
     detail: str,
-    actor: User | None = None,
+    actor: Actor | None = None,
     object_id: object = "",
 ) -> AuditEvent | None:
     """Record a refused sign-in or token request (action ``denied``, no patient), at most once a
@@ -149,10 +164,10 @@ def access_denied_record(
         return None
     return AuditEvent.objects.create(
         occurred_at=timezone.now(),
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_role=actor.role if actor is not None else ANONYMOUS_ROLE,
         action=AuditAction.DENIED,
-        patient=None,
+        patient_id=None,
         object_type=object_type,
         object_id=str(object_id)[:64],
         reason=reason[:300],

@@ -19,6 +19,8 @@ from django.db.models import ForeignKey
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 
+from waypoint.accounts.admin_saving import admin_may, adopt_saved
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission
 from waypoint.careteam import rota, services
@@ -30,9 +32,7 @@ from waypoint.careteam.models import (
     TeamMembership,
     TeamOpeningHours,
 )
-from waypoint.core.admin_saving import admin_may, adopt_saved
 from waypoint.core.forms import NhsDateTimeInput
-from waypoint.core.http import acting_user
 
 
 def _staff_in(roles: tuple[str, ...]) -> models.QuerySet[User]:

@@ -7,13 +7,14 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
 from waypoint.careteam.models import Cover
 from waypoint.core.bounds import MAX_PAGE, InputDate
 from waypoint.core.errors import Forbidden
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.registry.services import patient_get_for_update, patient_open
 
 router = Router(tags=["key workers"])

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
@@ -16,8 +18,8 @@ from waypoint.careteam.forms import AssignForm, BulkReassignForm, CaseloadFilter
 from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user, page_number
-from waypoint.core.views import form_page, permission_required
+from waypoint.core.http import page_number
+from waypoint.core.views import form_page
 from waypoint.registry.services import patient_get_for_update
 
 

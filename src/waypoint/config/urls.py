@@ -13,7 +13,6 @@ urlpatterns = [
     path("", include("waypoint.accounts.urls")),
     path("", include("waypoint.careteam.urls")),
     path("", include("waypoint.registry.urls")),
-    path("", include("waypoint.audit.urls")),
     path("", include("waypoint.triage.urls")),
     path("", include("waypoint.treatment.urls")),
     path("", include("waypoint.assessments.urls")),

@@ -3,15 +3,6 @@ from __future__ import annotations
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
-from waypoint.accounts.models import User
-
-
-def acting_user(request: HttpRequest) -> User:
-    """The authenticated user. Every view that calls this sits behind authentication."""
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # guaranteed by the auth layer
-    return user
-
 
 def access_reason(request: HttpRequest, given: str | None = None) -> str:
     """Reason for access, from a ``reason`` parameter or the ``X-Access-Reason`` header."""

@@ -9,9 +9,9 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.bounds import InputDate
 from waypoint.core.errors import NotFound
-from waypoint.core.http import acting_user
 from waypoint.core.openapi import ErrorOut
 from waypoint.experience import results, selectors, services
 from waypoint.experience.models import ExperienceResponse

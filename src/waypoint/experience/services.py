@@ -27,8 +27,8 @@ from waypoint.experience.models import (
     ResponseMode,
 )
 from waypoint.experience.rules import due, questionnaire
-from waypoint.notifications.services import message_to_patient
 from waypoint.registry import policies as registry_policies
+from waypoint.registry.messaging import message_to_patient
 from waypoint.registry.models import Patient
 
 RESPONSE_OBJECT = "experience_response"

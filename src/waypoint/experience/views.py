@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.bounds import DATE_RANGE_MESSAGE, date_in_range
 from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.experience import charts, results, selectors, services
 from waypoint.experience.models import ExperienceResponse
 from waypoint.experience.rules import questionnaire

@@ -18,8 +18,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from waypoint.accounts.bearer import TokenRefused, bearer_user
 from waypoint.accounts.models import User
-from waypoint.core.bearer import TokenRefused, bearer_user
 from waypoint.core.errors import WaypointError
 from waypoint.fhir.mapping.issues import Issue as Issue  # re-exported for the views
 

@@ -14,10 +14,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.core.errors import WaypointError
-from waypoint.core.http import acting_user
 from waypoint.notifications import services
 from waypoint.notifications.masking import mask_address, without_address
 from waypoint.notifications.models import MessageStatus, OutboundMessage

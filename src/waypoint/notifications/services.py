@@ -25,7 +25,6 @@ from waypoint.audit.services import audit_record
 from waypoint.core.errors import Forbidden, ValidationFailed
 from waypoint.notifications import backends
 from waypoint.notifications.models import Channel, MessageStatus, OutboundMessage
-from waypoint.registry.models import ContactMethod, Patient
 
 CLAIM_LEASE = dt.timedelta(minutes=5)
 RESULT_WRITE_ATTEMPTS = 10
@@ -106,39 +105,6 @@ def messages_to_user(
             )
         )
     return messages
-
-
-def message_to_patient(
-    *,
-    patient: Patient,
-    subject: str,
-    body: str,
-    topic: str,
-    reference: str,
-    now: dt.datetime,
-) -> OutboundMessage | None:
-    """One message to a person by the route they prefer: a text when they chose texts and have
-    a mobile, otherwise email. None when there is no way to reach them."""
-    if patient.preferred_contact_method == ContactMethod.SMS and is_mobile(patient.phone):
-        return message_enqueue(
-            channel=Channel.SMS,
-            to=patient.phone,
-            body=body,
-            topic=topic,
-            reference=reference,
-            now=now,
-        )
-    if patient.email:
-        return message_enqueue(
-            channel=Channel.EMAIL,
-            to=patient.email,
-            subject=subject,
-            body=body,
-            topic=topic,
-            reference=reference,
-            now=now,
-        )
-    return None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.notifications import selectors, services
 from waypoint.notifications.models import OutboundMessage
 

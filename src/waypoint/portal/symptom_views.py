@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import ValidationFailed
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.portal.symptom_steps import (
     EMERGENCY_CODES,
     EMERGENCY_WORDS,

@@ -6,15 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.assessments.selectors import hna_due_for, in_progress
 from waypoint.audit.selectors import access_log_for_person
 from waypoint.careteam.models import Team
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.core.http import acting_user
 from waypoint.core.outage import TeamNumbers, team_numbers_remember
 from waypoint.core.pagination import paginate
-from waypoint.core.views import permission_required
 from waypoint.experience.selectors import open_invitation
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open_own

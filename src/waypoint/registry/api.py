@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.bounds import MAX_PAGE, InputDate
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.registry import results, services
 from waypoint.registry.models import Biopsy, Patient, ReceptorResult
 from waypoint.registry.schemas import (

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.core.errors import WaypointError
 from waypoint.core.forms import NhsForm, apply_service_errors
-from waypoint.core.http import acting_user
 from waypoint.core.pagination import Page
-from waypoint.core.views import permission_required
 from waypoint.registry import policies, results, services
 from waypoint.registry.forms import (
     BiopsyForm,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from waypoint.core.http import acting_user
+from waypoint.accounts.http import acting_user
 from waypoint.core.openapi import ErrorOut
 from waypoint.reports import presenters
 from waypoint.reports.schemas import (

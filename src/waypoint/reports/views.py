@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import NotFound, ValidationFailed
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
 from waypoint.experience.results import shown
 from waypoint.experience.selectors import experience_summary
 from waypoint.reports import charts, presenters

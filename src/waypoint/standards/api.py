@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.errors import ValidationFailed
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.core.openapi import ErrorOut
 from waypoint.registry.services import patient_open
 from waypoint.standards import dashboard

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import AggregateScope
 from waypoint.core.csv_export import csv_download
 from waypoint.core.errors import NotFound
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.standards import dashboard
 from waypoint.standards.rules.standards import TITLES
 

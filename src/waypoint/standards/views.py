@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry.services import patient_open
 from waypoint.standards.rules.standards import TITLES
 from waypoint.standards.selectors import standards_and_due

@@ -7,10 +7,11 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.core.bounds import InputDateTime
 from waypoint.core.errors import NotFound
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.core.openapi import ErrorOut
 from waypoint.registry.services import patient_open
 from waypoint.support import resource_pack, selectors, services, sessions

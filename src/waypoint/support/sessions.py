@@ -15,8 +15,8 @@ from waypoint.accounts.models import User
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed
-from waypoint.notifications.services import message_to_patient
 from waypoint.registry import policies as registry_policies
+from waypoint.registry.messaging import message_to_patient
 from waypoint.registry.models import Patient
 from waypoint.support.models import Booking, BookingStatus, OfferKind, PeerSession, SupportOffer
 

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import NotFound, WaypointError
 from waypoint.core.forms import NhsForm
-from waypoint.core.http import acting_user
-from waypoint.core.views import form_page, form_service_call, permission_required
+from waypoint.core.views import form_page, form_service_call
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open, patient_open_own
 from waypoint.support import resource_pack, selectors, services, sessions

@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from ninja import Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.bounds import InputDate
-from waypoint.core.http import acting_user
 from waypoint.timeline import services
 
 

@@ -7,9 +7,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.bounds import SMALLINT_MAX, InputDate
 from waypoint.core.errors import NotFound
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.registry.services import patient_get_for_update, patient_open
 from waypoint.treatment import selectors, services
 from waypoint.treatment.models import TreatmentCycle, TreatmentLine

@@ -5,12 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission
 from waypoint.core.errors import NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_get_for_update
 from waypoint.treatment import services

@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from waypoint.accounts.http import acting_user
 from waypoint.core.errors import NotFound
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.core.openapi import ErrorOut
 from waypoint.core.pagination import paginate
 from waypoint.registry.models import Patient

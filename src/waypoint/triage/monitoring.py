@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from waypoint.notifications.services import message_to_patient, messages_to_user
+from waypoint.notifications.services import messages_to_user
+from waypoint.registry.messaging import message_to_patient
 from waypoint.registry.models import Patient
 from waypoint.treatment.models import TreatmentLine
 from waypoint.triage.escalation import step_recipients

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.errors import Conflict, NotFound, ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user, page_number
-from waypoint.core.views import form_page, permission_required
+from waypoint.core.http import page_number
+from waypoint.core.views import form_page
 from waypoint.registry import policies as registry_policies
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open, patient_search

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.assessments.selectors import hna_due_for
 from waypoint.audit.selectors import access_log_for_patient
 from waypoint.careteam import selectors as careteam_selectors
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry import policies, services
 from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
 from waypoint.registry.selectors import current_receptors, patient_with_details

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import teams_actor_may_register_into
 from waypoint.core.errors import WaypointError
 from waypoint.core.forms import apply_service_errors
-from waypoint.core.http import acting_user
-from waypoint.core.views import permission_required
 from waypoint.registry import policies, services
 from waypoint.registry.forms import PatientForm
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from waypoint.audit import presentation
+from waypoint.workspace import audit_words as presentation
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from waypoint.accounts.bearer import bearer_user
 from waypoint.accounts.models import User
-from waypoint.core.bearer import bearer_user
 
 
 class ApiTokenAuth(HttpBearer):

@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from waypoint.accounts.decorators import permission_required
+from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.audit.models import AuditAction
-from waypoint.audit.selectors import audit_events_search
 from waypoint.core.forms import NhsDateInput, NhsForm
-from waypoint.core.http import acting_user
 from waypoint.core.pagination import paginate
-from waypoint.core.views import permission_required
+from waypoint.workspace.audit_trail import audit_events_search
 
 
 class AuditSearchForm(NhsForm):

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from waypoint.accounts.auth import ApiTokenAuth, SessionAuth
+from waypoint.accounts.bearer import TokenRefused
 from waypoint.core import error_pages
-from waypoint.core.auth import ApiTokenAuth, SessionAuth
-from waypoint.core.bearer import TokenRefused
 from waypoint.core.errors import WaypointError
 from waypoint.core.openapi import WaypointAPI
 from waypoint.core.outage import RETRY_AFTER_SECONDS

@@ -6,12 +6,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from waypoint.accounts.http import acting_user
 from waypoint.audit.models import AuditEvent
-from waypoint.audit.selectors import access_log_for_patient, audit_events_search
+from waypoint.audit.selectors import access_log_for_patient
 from waypoint.core.bounds import MAX_PAGE, InputDateTime
-from waypoint.core.http import access_reason, acting_user
+from waypoint.core.http import access_reason
 from waypoint.core.pagination import paginate
 from waypoint.registry.services import patient_open
+from waypoint.workspace.audit_trail import audit_events_search
 
 router = Router(tags=["audit"])
 
