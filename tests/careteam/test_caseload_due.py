@@ -11,9 +11,9 @@ import time_machine
 from django.test import Client
 from tests.world import World, make_patient
 
-from waypoint.careteam.presenters import SHORT_NAMES, due_summary, short_date
 from waypoint.careteam.services import keyworker_assign
 from waypoint.standards.rules.standards import TITLES, Result, Status
+from waypoint.workspace.caseload_presenters import SHORT_NAMES, due_summary, short_date
 
 T0 = dt.date(2026, 6, 1)
 # 25 June: the introduction (KW2, by T0 + 21 days) is overdue; the MDT discussion (MDT1, by

@@ -12,7 +12,7 @@ from tests.experience.factories import FIRST_DUE, at, invite, reachable
 from waypoint.experience import services
 from waypoint.experience.models import ExperienceInvitation, InvitationRoute, InvitationStatus
 from waypoint.notifications.models import OutboundMessage
-from waypoint.triage.worker import run_pass
+from waypoint.workspace.worker import run_pass
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from tests.world import World, make_patient
 
-from waypoint.careteam.worklists import CaseloadFilters, caseload_open
 from waypoint.timeline.services import timeline_record
+from waypoint.workspace.caseload import CaseloadFilters, caseload_open
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from waypoint.assessments.selectors import hna_due_for
 from waypoint.audit.models import AuditEvent
-from waypoint.careteam.worklists import CaseloadFilters, caseload_open
 from waypoint.triage.services import ReportInput, symptom_report_submit
+from waypoint.workspace.caseload import CaseloadFilters, caseload_open
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.db import DatabaseError
 from tests.triage.test_escalation import T0, staff, submit
 
 from waypoint.notifications.models import OutboundMessage
-from waypoint.triage import worker
 from waypoint.triage.models import EventKind, ReportEvent, WorkerHeartbeat
+from waypoint.workspace import worker
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from waypoint.notifications.services import DeliveryStats
-from waypoint.triage import worker
+from waypoint.workspace import worker
 
 pytestmark = pytest.mark.django_db
 

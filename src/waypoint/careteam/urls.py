@@ -3,7 +3,6 @@ from django.urls import path
 from waypoint.careteam import views
 
 urlpatterns = [
-    path("caseload/", views.caseload, name="caseload"),
     path("worklists/unassigned/", views.unassigned, name="unassigned"),
     path("patients/<int:patient_id>/key-worker/", views.assign, name="assign_key_worker"),
     path("cover/", views.covers, name="covers"),

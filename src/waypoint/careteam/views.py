@@ -14,7 +14,7 @@ from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
-from waypoint.careteam.forms import AssignForm, BulkReassignForm, CaseloadFilterForm, CoverForm
+from waypoint.careteam.forms import AssignForm, BulkReassignForm, CoverForm
 from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
@@ -23,43 +23,12 @@ from waypoint.core.views import form_page
 from waypoint.registry.services import patient_get_for_update
 
 
-def _key_workers_of(team_ids: Iterable[int]) -> list[User]:
+def key_workers_of(team_ids: Iterable[int]) -> list[User]:
     """Key workers across the given teams, each once."""
     unique = {
         u.pk: u for members in selectors.key_workers_by_team(team_ids).values() for u in members
     }
     return sorted(unique.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
-
-
-@permission_required(Permission.VIEW_TEAM_PATIENTS)
-def caseload(request: HttpRequest) -> HttpResponse:
-    actor = acting_user(request)
-    form = CaseloadFilterForm(request.GET or None)
-    team_ids = TeamMembership.objects.filter(user=actor).values_list("team_id", flat=True)
-    form.fields["key_worker"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-        ("", "Anyone"),
-        *[(u.pk, u.display_name) for u in _key_workers_of(team_ids)],
-    ]
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    default_scope = "mine" if actor.role == Role.KEY_WORKER else "team"
-    filters = worklists.CaseloadFilters(
-        scope=data.get("scope") or default_scope,
-        q=data.get("q") or "",
-        site=data.get("site") or "",
-        key_worker=data.get("key_worker"),
-        unassigned_only=bool(data.get("unassigned")),
-        sort=data.get("sort") or "name",
-    )
-    page = worklists.caseload_open(
-        actor=actor, day=timezone.localdate(), filters=filters, page=page_number(request)
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "careteam/caseload.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
-    )
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
@@ -88,7 +57,7 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_for_update(actor=actor, patient_id=patient_id)
     form = AssignForm(request.POST)
     form.fields["user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-        (u.pk, u.display_name) for u in _key_workers_of([patient.team_id])
+        (u.pk, u.display_name) for u in key_workers_of([patient.team_id])
     ]
     back = request.POST.get("next") or reverse("patient_detail", args=[patient.pk])
     if not back.startswith("/") or back.startswith("//"):  # this site's pages only

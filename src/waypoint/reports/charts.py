@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from waypoint.reports.rules.figures import shown
+from waypoint.core.small_numbers import shown
 from waypoint.reports.survival import SurvivalGroup
 
 

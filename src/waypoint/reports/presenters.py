@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from waypoint.core.small_numbers import shown
 from waypoint.reports import charts
 from waypoint.reports.response_times import LevelTimes
-from waypoint.reports.rules.figures import shown
 from waypoint.reports.selectors import Population
 from waypoint.reports.survival import AT_RISK_YEARS, SURVIVAL_AT_YEARS, SurvivalGroup
 

@@ -25,7 +25,6 @@ from waypoint.audit.services import audit_record
 from waypoint.careteam.models import Team
 from waypoint.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from waypoint.registry.models import Patient
-from waypoint.treatment.selectors import sact_context
 from waypoint.triage import escalation, monitoring, policies
 from waypoint.triage.models import (
     LEVEL_RANK,
@@ -38,6 +37,7 @@ from waypoint.triage.models import (
 from waypoint.triage.rules import grading
 from waypoint.triage.rules.config import thresholds_fingerprint
 from waypoint.triage.rules.grading import Context, Outcome, ReportInvalid
+from waypoint.triage.sact import sact_context
 
 REPORT_OBJECT = "symptom_report"
 MAX_FREE_TEXT = 4000

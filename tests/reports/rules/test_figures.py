@@ -4,13 +4,8 @@ import datetime as dt
 
 import pytest
 
-from waypoint.reports.rules.figures import (
-    age_band,
-    age_on,
-    latest_birth_date_for_age,
-    percentile,
-    shown,
-)
+from waypoint.core.small_numbers import shown
+from waypoint.reports.rules.figures import age_band, age_on, latest_birth_date_for_age, percentile
 
 
 @pytest.mark.parametrize(

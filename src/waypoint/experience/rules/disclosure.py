@@ -5,12 +5,12 @@ in aggregate, and in every CSV (which travels), they are shown as "fewer than N"
 built on them is withheld, the usual primary suppression for published health statistics (as in
 the ONS guidance on disclosure control for tables from administrative sources). The threshold N
 is WAYPOINT_REPORT_SMALL_NUMBER, 5 unless set. Zero is shown: it identifies no one. The rule
-itself is the population reports' (``reports.rules.figures``), so both publish alike.
+itself is the population reports' (``core.small_numbers``), so both publish alike.
 """
 
 from __future__ import annotations
 
-from waypoint.reports.rules import figures
+from waypoint.core import small_numbers as figures
 
 
 def is_small(count: int, *, threshold: int) -> bool:

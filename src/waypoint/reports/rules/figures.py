@@ -53,19 +53,6 @@ def latest_birth_date_for_age(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def is_small(count: int, threshold: int) -> bool:
-    """A count that could pick a person out of a small group: 1 to ``threshold − 1``. 0 is not
-    (an empty group discloses nobody); ``threshold`` 0 turns suppression off."""
-    return threshold > 0 and 0 < count < threshold
-
-
-def shown(count: int, threshold: int) -> int | str:
-    """A count as an aggregate-only viewer may see it: small counts become "fewer than N"."""
-    if is_small(count, threshold):
-        return f"fewer than {threshold}"
-    return count
-
-
 def percentile(values: Sequence[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks: what PostgreSQL's ``percentile_cont``
     answers, so that both databases give the same figure."""

@@ -5,9 +5,9 @@ from collections.abc import Sequence
 
 from django import template
 
-from waypoint.careteam import presenters
-from waypoint.careteam.presenters import DueSummary, due_summary
 from waypoint.standards.rules.standards import Result
+from waypoint.workspace import caseload_presenters as presenters
+from waypoint.workspace.caseload_presenters import DueSummary, due_summary
 
 register = template.Library()
 

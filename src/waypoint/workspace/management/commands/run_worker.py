@@ -21,7 +21,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from waypoint.triage.health import worker_heartbeat_record
-from waypoint.triage.worker import PassResult, run_pass
+from waypoint.workspace.worker import PassResult, run_pass
 
 logger = logging.getLogger("waypoint.worker")
 HOURLY = 3600.0  # seconds between scans of the whole registry (two workers may both scan: safe)
