@@ -1,5 +1,5 @@
 """While sign-in to an account is locked at an address, its API tokens are refused from there
-(core/bearer.py): 403 with the API's envelope, or an OperationOutcome from /fhir."""
+(accounts/bearer.py): 403 with the API's envelope, or an OperationOutcome from /fhir."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Failed sign-ins are in the audit trail (audit/sign_in.py), at most once a minute per kind."""
+"""Failed sign-ins are in the audit trail (accounts/sign_in.py), at most once a minute per kind."""
 
 from __future__ import annotations
 

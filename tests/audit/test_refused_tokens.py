@@ -1,4 +1,4 @@
-"""Requests with a token that is not valid are in the audit trail (core/bearer.py), without the
+"""Requests with a token that is not valid are in the audit trail (accounts/bearer.py), without the
 token and at most once a minute for the same reason, token and address."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Each API token has a limit a minute for writes and one for FHIR imports (core/bearer.py),
+"""Each API token has a limit a minute for writes and one for FHIR imports (accounts/bearer.py),
 counted in the database so that every server process shares it."""
 
 from __future__ import annotations

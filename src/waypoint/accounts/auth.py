@@ -8,7 +8,7 @@ from waypoint.accounts.models import User
 
 
 class ApiTokenAuth(HttpBearer):
-    """Bearer token (core/bearer.py): a locked-out account or a token over its limit raises
+    """Bearer token (accounts/bearer.py): a locked-out account or a token over its limit raises
     ``TokenRefused``, which the API answers with 403 or 429."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:

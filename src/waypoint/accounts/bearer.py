@@ -5,7 +5,7 @@ sign-in to its account is not locked at the client's address (else 403 ``locked_
 within its limit a minute for writes, counted per token in the database (else 429
 ``rate_limited`` with Retry-After). Every refusal is written to the audit trail, at most once a
 minute for the same reason, token and address (audit.services.access_denied_record). The API
-answers refusals with its JSON envelope (core/api.py), /fhir with an OperationOutcome
+answers refusals with its JSON envelope (config/api_base.py), /fhir with an OperationOutcome
 (fhir/http.py).
 """
 

@@ -90,7 +90,7 @@ def _on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpR
 
 @api.exception_handler(TokenRefused)
 def _on_token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
-    """A valid token that may not act now (core/bearer.py): 403 locked_out, or 429
+    """A valid token that may not act now (accounts/bearer.py): 403 locked_out, or 429
     rate_limited with Retry-After."""
     response = error_response(request, status=exc.status_code, code=exc.code, message=exc.message)
     if exc.retry_after:

@@ -249,7 +249,7 @@ if (
         "WAYPOINT_CLIENT_IP_HEADER=X-Forwarded-For needs WAYPOINT_PROXY_COUNT (0 behind one "
         "proxy): without it the client chooses its own address"
     )
-# Limits a minute for each API token (core/bearer.py): writes (POST, PUT, PATCH, DELETE under
+# Limits a minute for each API token (accounts/bearer.py): writes (POST, PUT, PATCH, DELETE under
 # /api/v1/) and FHIR imports (POST /fhir). Over a limit: 429 with Retry-After, the API's envelope
 # (code rate_limited) or an OperationOutcome (throttled), and a row in the audit trail. 120 writes
 # a minute (two a second, sustained) is far above a person's pace or an integration sending

@@ -8,7 +8,7 @@ operation can forget them; an operation adds the ones that depend on what its se
 By rule:
 
 * 401 and 403 to every operation that needs a credential: no valid one, or a token whose account
-  is locked out at the caller's address (core/bearer.py), a browser session's write without its
+  is locked out at the caller's address (accounts/bearer.py), a browser session's write without its
   CSRF token, or an action the service refuses this user;
 * 422 to every operation: the request guard refuses a NUL character in any query parameter or in
   the path, and the schemas refuse bad values;

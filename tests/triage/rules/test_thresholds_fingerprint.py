@@ -11,6 +11,7 @@ import pytest
 from waypoint.triage.rules.config import (
     DEFAULT_CONFIG,
     TriageConfig,
+    TriageConfigError,
     config_with_overrides,
     thresholds_are_default,
     thresholds_fingerprint,
@@ -107,3 +108,12 @@ def test_the_rules_version_is_part_of_the_fingerprint():
 )
 def test_the_default_set_is_recognised_by_its_fingerprint(value, rules_version, default):
     assert thresholds_are_default(value, rules_version=rules_version) is default
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), -0.5])
+def test_a_decimal_threshold_that_is_not_a_finite_non_negative_number_is_refused(
+    value: float,
+) -> None:
+    """NaN compares false with every band: a fever on SACT would never grade red (HAZ-010)."""
+    with pytest.raises(TriageConfigError, match="non-negative number"):
+        config_with_overrides({"temperature_red_on_sact_celsius": value})

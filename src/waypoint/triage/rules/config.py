@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,13 @@ def config_with_overrides(overrides: Mapping[str, Any]) -> TriageConfig:
         if isinstance(default, int) and not isinstance(default, bool):
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         else:
-            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            # NaN and infinity compare false with every band, so a fever could never grade red.
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            )
         if not ok:
             raise TriageConfigError(f"triage setting {name} must be a non-negative number")
         checked[name] = type(default)(value)
