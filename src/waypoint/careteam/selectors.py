@@ -483,3 +483,25 @@ def absent_user_ids(user_ids: Iterable[int], *, day: dt.date) -> set[int]:
 def teams_actor_may_register_into(actor: User) -> QuerySet[Team]:
     """The teams ``actor`` may register a person into (the registry's rule), as teams to list."""
     return Team.objects.filter(id__in=team_ids_actor_may_register_into(actor))
+
+
+def cover_choices(actor: User) -> tuple[list[User], list[User]]:
+    """Who may be absent and who may cover, among the staff the actor arranges cover for."""
+    if actor.role == Role.SERVICE_MANAGER:
+        teams = teams_for_manager(actor)
+        staff = list(
+            User.objects.filter(memberships__team__in=teams, is_active=True)
+            .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        return [u for u in staff if u.role == Role.KEY_WORKER], staff
+    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
+    colleagues = list(
+        User.objects.filter(memberships__team_id__in=team_ids, is_active=True)
+        .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
+        .exclude(pk=actor.pk)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    return [actor], colleagues

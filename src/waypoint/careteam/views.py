@@ -11,11 +11,10 @@ from django.views.decorators.http import require_POST
 
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.http import acting_user
-from waypoint.accounts.models import Role, User
+from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
 from waypoint.careteam.forms import AssignForm, BulkReassignForm, CoverForm
-from waypoint.careteam.models import TeamMembership
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import page_number
@@ -102,31 +101,10 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect(back)
 
 
-def _cover_choices(actor: User) -> tuple[list[User], list[User]]:
-    if actor.role == Role.SERVICE_MANAGER:
-        teams = selectors.teams_for_manager(actor)
-        staff = list(
-            User.objects.filter(memberships__team__in=teams, is_active=True)
-            .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-        return [u for u in staff if u.role == Role.KEY_WORKER], staff
-    team_ids = TeamMembership.objects.filter(user=actor).values("team_id")
-    colleagues = list(
-        User.objects.filter(memberships__team_id__in=team_ids, is_active=True)
-        .filter(role__in=[Role.KEY_WORKER, Role.ONCOLOGIST])
-        .exclude(pk=actor.pk)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-    return [actor], colleagues
-
-
 @permission_required(Permission.ARRANGE_COVER)
 def covers(request: HttpRequest) -> HttpResponse:
     actor = acting_user(request)
-    absent_choices, cover_choices = _cover_choices(actor)
+    absent_choices, cover_choices = selectors.cover_choices(actor)
     form = CoverForm(request.POST or None)
     form.fields["absent_user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
         (u.pk, u.display_name) for u in absent_choices

@@ -117,3 +117,8 @@ def current_receptors(patient: Patient) -> tuple[str, str, str, str]:
         latest_primary = primaries[-1]
         return latest_primary.er, latest_primary.pr, latest_primary.her2, "primary"
     return "", "", "", ""
+
+
+def patient_with_team(patient_id: int) -> Patient | None:
+    """One person with their team, unchecked: the caller's service checks access."""
+    return Patient.objects.select_related("team").filter(pk=patient_id).first()

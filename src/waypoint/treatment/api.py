@@ -13,7 +13,7 @@ from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason
 from waypoint.registry.services import patient_get_for_update, patient_open
 from waypoint.treatment import selectors, services
-from waypoint.treatment.models import TreatmentCycle, TreatmentLine
+from waypoint.treatment.models import TreatmentCycle
 
 router = Router(tags=["treatment"])
 
@@ -113,13 +113,11 @@ class CycleOut(Schema):
     "/treatment-lines/{line_id}/cycles", response=list[CycleOut], summary="Cycles of a line"
 )
 def list_cycles(request: HttpRequest, line_id: int) -> list[TreatmentCycle]:
-    line = TreatmentLine.objects.filter(pk=line_id).only("patient_id").first()
-    if line is None:
+    patient_id = selectors.line_patient_id(line_id)
+    if patient_id is None:
         raise NotFound()
-    patient_open(
-        actor=acting_user(request), patient_id=line.patient_id, reason=access_reason(request)
-    )
-    return list(TreatmentCycle.objects.filter(line_id=line_id))
+    patient_open(actor=acting_user(request), patient_id=patient_id, reason=access_reason(request))
+    return selectors.cycles_of_line(line_id)
 
 
 @router.post(

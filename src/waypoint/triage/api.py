@@ -9,9 +9,10 @@ from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason
 from waypoint.core.openapi import ErrorOut
 from waypoint.core.pagination import paginate
-from waypoint.registry.models import Patient
+from waypoint.registry.selectors import patient_with_team
 from waypoint.registry.services import patient_open
 from waypoint.triage import helpline, selectors, services
+from waypoint.triage import queue as queue_reads
 from waypoint.triage.models import HelplineCall
 from waypoint.triage.schemas import (
     AcknowledgeIn,
@@ -56,7 +57,7 @@ def submit_report(
 ) -> Status[SymptomReportOut]:
     actor = acting_user(request)
     reason = access_reason(request)
-    patient = Patient.objects.select_related("team").filter(pk=patient_id).first()
+    patient = patient_with_team(patient_id)
     if patient is None:
         raise NotFound()
     report, created = services.symptom_report_submit(
@@ -173,7 +174,7 @@ def queue(request: HttpRequest, team_id: int, page: int = 1, page_size: int = 50
     actor = acting_user(request)
     if not selectors.queue_teams(actor).filter(pk=team_id).exists():
         raise NotFound()
-    result = selectors.triage_queue_page(actor, team_id=team_id, page=page, page_size=page_size)
+    result = queue_reads.triage_queue_page(actor, team_id=team_id, page=page, page_size=page_size)
     return ReportPage(
         items=[SymptomReportOut.build(r) for r in result.items],
         count=result.count,
@@ -279,5 +280,5 @@ def outreach(request: HttpRequest, team_id: int) -> list[OutreachOut]:
             phone=p.phone,
             missed_in_a_row=p.missed_in_a_row,  # type: ignore[attr-defined]  # annotated
         )
-        for p in selectors.outreach_for_team(actor, team_id=team_id)
+        for p in queue_reads.outreach_for_team(actor, team_id=team_id)
     ]

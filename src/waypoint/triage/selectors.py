@@ -4,10 +4,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
-from waypoint.audit.models import AuditAction
-from waypoint.audit.services import audit_record_many
 from waypoint.careteam.models import Team
-from waypoint.core.pagination import Page, paginate
 from waypoint.registry.models import Patient
 from waypoint.registry.policies import team_ids_for
 from waypoint.triage.models import HelplineCall, ReportEvent, ReportStatus, SymptomReport
@@ -38,34 +35,6 @@ def triage_queue_for_team(actor: User, *, team_id: int) -> QuerySet[SymptomRepor
         .select_related("patient", "acknowledged_by", "helpline_call")
         .order_by("waiting", "-level_rank", "respond_by", "reported_at", "id")
     )
-
-
-def triage_queue_page(
-    actor: User, *, team_id: int, page: int, page_size: int
-) -> Page[SymptomReport]:
-    result = paginate(triage_queue_for_team(actor, team_id=team_id), page=page, page_size=page_size)
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.LIST,
-        patient_ids={r.patient_id for r in result.items if r.patient_id is not None},
-        object_type="triage_queue",
-    )
-    return result
-
-
-def outreach_for_team(actor: User, *, team_id: int, limit: int = 200) -> list[Patient]:
-    """People in the team who missed check-ins in a row: the key worker reaches out to them."""
-    from waypoint.registry.policies import patients_for_actor
-    from waypoint.triage.monitoring import outreach_queryset
-
-    people = list(outreach_queryset(patients_for_actor(actor).filter(team_id=team_id))[:limit])
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.LIST,
-        patient_ids=[p.pk for p in people],
-        object_type="check_in_outreach",
-    )
-    return people
 
 
 def reports_for_patient(

@@ -25,6 +25,7 @@ from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open, patient_search
 from waypoint.treatment.selectors import active_line
 from waypoint.triage import helpline, selectors, services
+from waypoint.triage import queue as queue_reads
 from waypoint.triage.forms import (
     AcknowledgeForm,
     CloseForm,
@@ -51,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     team = next((t for t in teams if t.pk == team_id), None)
     if team is None:
         raise NotFound()
-    page = selectors.triage_queue_page(
+    page = queue_reads.triage_queue_page(
         actor, team_id=team.pk, page=page_number(request), page_size=50
     )
     return render(
@@ -64,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             # Missed check-ins name people of the team, which only the team's own clinicians
             # see without a reason; a helpline nurse's queue is the calls and reports alone.
-            "outreach": selectors.outreach_for_team(actor, team_id=team.pk)
+            "outreach": queue_reads.outreach_for_team(actor, team_id=team.pk)
             if has_permission(actor, Permission.VIEW_TEAM_PATIENTS)
             else None,
         },
