@@ -252,7 +252,7 @@ def test_cover_rules(world: World, api_as) -> None:  # type: ignore[no-untyped-d
 def test_caseload_totals_match_the_rows_whichever_filters(
     world: World, scope: str, unassigned_only: bool, q: str
 ) -> None:
-    from waypoint.careteam import worklists
+    from waypoint.workspace import caseload as worklists
 
     today = timezone.localdate()
     cover_arrange(
