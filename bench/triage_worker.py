@@ -13,7 +13,7 @@ people in her team, "Breast Care Team A", and writes to that database.
    its field values, with ``bulk_create`` in one transaction (timed apart, not counted), into
    ``--escalations`` open red reports for the team's people, due for escalation a minute ago, and
    ``--messages`` pending emails, due a minute ago.
-3. Loops ``waypoint.workspace.worker.run_pass(now=timezone.now(), worker_id=..., batch=...)`` until a
+3. Loops ``workspace.worker.run_pass(now=timezone.now(), worker_id=..., batch=...)`` until a
    pass does nothing and nothing is due. Each escalation step enqueues new messages, which the
    same loop delivers and counts.
 4. Verifies that each report was escalated exactly once (one step taken, one "escalated" event
@@ -63,9 +63,9 @@ from waypoint.notifications.models import Channel, MessageStatus, OutboundMessag
 from waypoint.notifications.services import is_mobile
 from waypoint.registry.models import Patient
 from waypoint.triage import escalation
-from waypoint.triage import worker as triage_worker
 from waypoint.triage.models import EventKind, ReportEvent, ReportStatus, SymptomReport
 from waypoint.triage.services import ReportInput, symptom_report_submit
+from waypoint.workspace import worker as triage_worker
 
 KEY_WORKER = "keyworker"
 TEAM = "Breast Care Team A"
