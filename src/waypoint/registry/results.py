@@ -26,7 +26,11 @@ from waypoint.registry.models import (
     Specimen,
 )
 from waypoint.registry.rules.codes import SITES_BY_CODE
-from waypoint.registry.services import check_not_future, require_edit
+from waypoint.registry.services.patients import (
+    check_not_before_birth,
+    check_not_future,
+    require_edit,
+)
 
 
 def _diagnosis_on(patient: Patient, day: dt.date) -> SecondaryDiagnosis | None:
@@ -52,8 +56,7 @@ def receptor_result_errors(
     if specimen not in Specimen.values:
         errors["specimen"] = f"One of {', '.join(Specimen.values)}."
     check_not_future(observed_on, "observed_on", errors)
-    if observed_on < patient.birth_date:
-        errors["observed_on"] = "cannot be before the date of birth"
+    check_not_before_birth(observed_on, patient.birth_date, "observed_on", errors)
     return errors
 
 
@@ -63,8 +66,7 @@ def biopsy_errors(*, patient: Patient, performed_on: dt.date, site: str) -> dict
     if site and site not in SITES_BY_CODE:
         errors["site"] = f"Empty (breast or not known) or one of {', '.join(SITES_BY_CODE)}."
     check_not_future(performed_on, "performed_on", errors)
-    if performed_on < patient.birth_date:
-        errors["performed_on"] = "cannot be before the date of birth"
+    check_not_before_birth(performed_on, patient.birth_date, "performed_on", errors)
     return errors
 
 

@@ -25,7 +25,12 @@ from waypoint.registry.models import (
     SecondaryDiagnosis,
 )
 from waypoint.registry.rules.codes import SITES_BY_CODE
-from waypoint.registry.services.patients import check_choice, check_not_future, require_edit
+from waypoint.registry.services.patients import (
+    check_choice,
+    check_not_before_birth,
+    check_not_future,
+    require_edit,
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,7 @@ def primary_diagnosis_errors(
     """What is wrong with a primary diagnosis of ``patient``, by field (empty when nothing)."""
     errors: dict[str, str] = {}
     check_not_future(diagnosed_on, "diagnosed_on", errors)
-    if diagnosed_on < patient.birth_date:
-        errors["diagnosed_on"] = "cannot be before the date of birth"
+    check_not_before_birth(diagnosed_on, patient.birth_date, "diagnosed_on", errors)
     check_choice(laterality, Laterality.values, "laterality", errors)
     _receptors(er, pr, her2, errors, blank_ok=False)
     return errors
@@ -106,8 +110,7 @@ def secondary_diagnosis_errors(
     """What is wrong with a secondary diagnosis of ``patient``, by field (empty when nothing)."""
     errors: dict[str, str] = {}
     check_not_future(diagnosed_on, "diagnosed_on", errors)
-    if diagnosed_on < patient.birth_date:
-        errors["diagnosed_on"] = "cannot be before the date of birth"
+    check_not_before_birth(diagnosed_on, patient.birth_date, "diagnosed_on", errors)
     check_choice(presentation, Presentation.values, "presentation", errors)
     if not sites:
         errors["sites"] = "give at least one metastatic site"
@@ -128,8 +131,9 @@ def secondary_diagnosis_errors(
     if any_receptor and receptors_assessed_on is None:
         errors["receptors_assessed_on"] = "give the date of the metastatic receptor result"
     check_not_future(receptors_assessed_on, "receptors_assessed_on", errors)
-    if receptors_assessed_on is not None and receptors_assessed_on < patient.birth_date:
-        errors["receptors_assessed_on"] = "cannot be before the date of birth"
+    check_not_before_birth(
+        receptors_assessed_on, patient.birth_date, "receptors_assessed_on", errors
+    )
     check_choice(biopsy_decision, BiopsyDecision.values, "biopsy_decision", errors)
     if biopsy_decision == BiopsyDecision.NOT_FEASIBLE and not biopsy_not_feasible_reason.strip():
         errors["biopsy_not_feasible_reason"] = "say why a biopsy is not feasible"

@@ -48,6 +48,13 @@ def check_not_future(value: dt.date | None, field: str, errors: dict[str, str]) 
         errors[field] = "cannot be in the future"
 
 
+def check_not_before_birth(
+    value: dt.date | None, birth_date: dt.date, field: str, errors: dict[str, str]
+) -> None:
+    if value is not None and value < birth_date:
+        errors[field] = "cannot be before the date of birth"
+
+
 def check_email(value: str, field: str, errors: dict[str, str]) -> None:
     """Django's own email validator, one message for forms, the API and imports alike."""
     if value.strip():
