@@ -505,3 +505,9 @@ def cover_choices(actor: User) -> tuple[list[User], list[User]]:
         .order_by("last_name", "first_name")
     )
     return [actor], colleagues
+
+
+def key_workers_of(team_ids: Iterable[int]) -> list[User]:
+    """Key workers across the given teams, each once."""
+    unique = {u.pk: u for members in key_workers_by_team(team_ids).values() for u in members}
+    return sorted(unique.values(), key=lambda u: (u.last_name, u.first_name, u.pk))

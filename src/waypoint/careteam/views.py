@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.http import acting_user
-from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.careteam import selectors, services, worklists
 from waypoint.careteam.forms import AssignForm, BulkReassignForm, CoverForm
@@ -20,14 +17,6 @@ from waypoint.core.forms import apply_service_errors
 from waypoint.core.http import page_number
 from waypoint.core.views import form_page
 from waypoint.registry.services import patient_get_for_update
-
-
-def key_workers_of(team_ids: Iterable[int]) -> list[User]:
-    """Key workers across the given teams, each once."""
-    unique = {
-        u.pk: u for members in selectors.key_workers_by_team(team_ids).values() for u in members
-    }
-    return sorted(unique.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS)
@@ -56,7 +45,7 @@ def assign(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_get_for_update(actor=actor, patient_id=patient_id)
     form = AssignForm(request.POST)
     form.fields["user"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-        (u.pk, u.display_name) for u in key_workers_of([patient.team_id])
+        (u.pk, u.display_name) for u in selectors.key_workers_of([patient.team_id])
     ]
     back = request.POST.get("next") or reverse("patient_detail", args=[patient.pk])
     if not back.startswith("/") or back.startswith("//"):  # this site's pages only

@@ -12,7 +12,7 @@ from waypoint.accounts.models import Role
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.forms import CaseloadFilterForm
 from waypoint.careteam.models import TeamMembership
-from waypoint.careteam.views import key_workers_of
+from waypoint.careteam.selectors import key_workers_of
 from waypoint.core.http import page_number
 from waypoint.workspace.caseload import CaseloadFilters, caseload_open
 
