@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 
 class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
+    CARER = "carer", "Carer or someone the person trusts"
     KEY_WORKER = "key_worker", "Key worker, clinical nurse specialist"
     HELPLINE_NURSE = "helpline_nurse", "Helpline or acute oncology nurse"
     ONCOLOGIST = "oncologist", "Oncologist"
@@ -22,11 +25,27 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
     work_phone = models.CharField(max_length=32, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
+    staff_identifier = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The identifier an organisation's sign-in service gives this person (for "
+        "example a smartcard's user identifier), when single sign-on matches staff by it.",
+    )
+    session_stamp = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every signed-in session of this account at once.",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["staff_identifier"],
+                condition=~Q(staff_identifier=""),
+                name="user_staff_identifier_unique",
             ),
         ]
 
@@ -41,6 +60,22 @@ class User(AbstractUser):
     @property
     def is_clinician(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Everyone but patients and carers: the roles that may be made to use a second factor."""
+        return self.role != Role.PATIENT
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs each session with a hash of the password, so a new password ends every
+        # other session. The stamp joins it, so that "sign out everywhere" and deactivation end
+        # them too without touching the password (accounts.services.user_sessions_end).
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            f"{self.password}|{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiToken(models.Model):

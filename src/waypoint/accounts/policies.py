@@ -31,6 +31,9 @@ class Permission(enum.StrEnum):
     MANAGE_OUTBOX = "manage_outbox"
     MANAGE_TEAMS = "manage_teams"  # who belongs to which team, and so sees its patients
     MANAGE_ACCOUNTS = "manage_accounts"  # accounts: their role, sign-in, password, API tokens
+    # A carer acts for the people who granted them access, and only in the ways each grant
+    # names (registry.policies decides per person).
+    ACT_AS_PROXY = "act_as_proxy"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -41,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.REPORT_OWN_SYMPTOMS,
         }
     ),
+    Role.CARER: frozenset({Permission.ACT_AS_PROXY}),
     Role.KEY_WORKER: frozenset(
         {
             Permission.VIEW_TEAM_PATIENTS,

@@ -4,7 +4,4 @@ from waypoint.accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("session/extend/", views.session_extend, name="session_extend"),
 ]

@@ -14,6 +14,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported"
     AGGREGATE = "aggregate", "Saw figures in aggregate (no person named)"
     DENIED = "denied", "Was refused (sign-in or API token)"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_OUT = "sign_out", "Signed out, or sessions were ended"
 
 
 class AuditEvent(models.Model):

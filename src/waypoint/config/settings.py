@@ -96,6 +96,11 @@ INSTALLED_APPS = [
     "ninja",
     "waypoint.core",
     "waypoint.accounts",
+    # Authenticator-app codes and recovery codes (waypoint.access.mfa).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "waypoint.access",
     "waypoint.careteam",
     "waypoint.registry",
     "waypoint.audit",
@@ -130,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "waypoint.core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -391,6 +398,32 @@ WAYPOINT_FHIR_BASE_URL = _fhir_base_url(
     env_str("WAYPOINT_FHIR_BASE_URL", "")
     or (f"{WAYPOINT_BASE_URL}/fhir" if WAYPOINT_PRODUCTION else "https://waypoint.example/fhir")
 )
+
+# --- Getting in: invitations, password reset, second factors, single sign-on -------------------
+# An invitation to the patient portal (or a carer's or a new colleague's) works once, until it
+# expires.
+WAYPOINT_INVITATION_DAYS = env_int("WAYPOINT_INVITATION_DAYS", 14, minimum=1)
+# A password-reset link works once, for this long (Django's PASSWORD_RESET_TIMEOUT, in seconds).
+PASSWORD_RESET_TIMEOUT = 60 * env_int("WAYPOINT_PASSWORD_RESET_MINUTES", 60, minimum=5)
+# Staff are signed out after this long without a request (warned first, as NHS.UK pages do);
+# patients and carers after their own, longer idle time. WAYPOINT_SESSION_SECONDS above is the
+# absolute lifetime, however busy the session.
+WAYPOINT_STAFF_IDLE_MINUTES = env_int("WAYPOINT_STAFF_IDLE_MINUTES", 30, minimum=2)
+WAYPOINT_PATIENT_IDLE_MINUTES = env_int("WAYPOINT_PATIENT_IDLE_MINUTES", 60, minimum=2)
+# Every staff role must sign in with a second factor (an authenticator app or a passkey). On by
+# default in production; patients and carers may add one but are never made to.
+WAYPOINT_REQUIRE_STAFF_SECOND_FACTOR = env_bool(
+    "WAYPOINT_REQUIRE_STAFF_SECOND_FACTOR", WAYPOINT_PRODUCTION
+)
+# Passkeys (WebAuthn) are bound to this domain: by default the base URL's host.
+WAYPOINT_WEBAUTHN_RP_ID = env_str("WAYPOINT_WEBAUTHN_RP_ID", "") or (
+    urlsplit(WAYPOINT_BASE_URL).hostname or "localhost"
+)
+WAYPOINT_WEBAUTHN_RP_NAME = env_str("WAYPOINT_WEBAUTHN_RP_NAME", "Waypoint")
+# The name an authenticator app shows beside a Waypoint code.
+OTP_TOTP_ISSUER = WAYPOINT_WEBAUTHN_RP_NAME
+# OpenID Connect providers (waypoint.access.sso): set by the single-sign-on block below.
+# --- end of getting in ---------------------------------------------------------------------------
 
 # --- Notifications (the outbox) ----------------------------------------------------------------
 EMAIL_BACKEND = env_str("WAYPOINT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

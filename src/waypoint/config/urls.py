@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("waypoint.accounts.urls")),
+    path("", include("waypoint.access.urls")),
     path("", include("waypoint.careteam.urls")),
     path("", include("waypoint.registry.urls")),
     path("", include("waypoint.triage.urls")),
