@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from waypoint.accounts.models import ApiToken, Role, User
@@ -254,3 +254,28 @@ def api_token_revoke(*, actor: User, token_id: int) -> ApiToken:
             detail=f"revoked ({token.user.username})",
         )
     return token
+
+
+@transaction.atomic
+def user_sessions_end(*, actor: User, user_id: int, reason: str) -> User:
+    """End every signed-in session of an account at once, on every device: the account's
+    session stamp is raised, so each session's signature (``User._get_session_auth_hash``) no
+    longer matches and Django signs it out on its next request. A person may do it to their own
+    account ("Sign out everywhere"); an administrator to anyone's."""
+    if actor.pk != user_id:
+        _may_manage_accounts(actor)
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    user.session_stamp = F("session_stamp") + 1
+    user.save(update_fields=["session_stamp"])
+    user.refresh_from_db(fields=["session_stamp"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.SIGN_OUT,
+        patient=None,
+        object_type=ACCOUNT_OBJECT,
+        object_id=user.pk,
+        detail=f"{user.username}: every session ended ({reason})",
+    )
+    return user
