@@ -20,6 +20,7 @@ from django.contrib.auth import password_validation
 
 from waypoint.access.models import InvitationBase
 from waypoint.accounts.models import User
+from waypoint.core.forms import NhsForm
 
 _TOKEN_BYTES = 32
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -70,7 +71,7 @@ def invitation_by_letter_code(model: type[InvitationT], typed: str) -> Invitatio
     return model._default_manager.filter(letter_code=code).first()
 
 
-class AccountSetupForm(forms.Form):
+class AccountSetupForm(NhsForm):
     """A username and a password (typed twice), checked with Django's password validators
     against the details the new account will carry."""
 
@@ -96,7 +97,7 @@ class AccountSetupForm(forms.Form):
     )
 
     def __init__(self, *args: object, person: User, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        super().__init__(*args, **kwargs)
         self.person = person  # unsaved: the names and email the account will have
 
     def clean_username(self) -> str:

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from waypoint.portal import symptom_views, views
+from waypoint.portal import join, symptom_views, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
     path("access/", views.access, name="portal_access"),
+    path("join/letter/", join.join_by_letter, name="portal_join_letter"),
+    path("join/account/", join.join_account, name="portal_join_account"),
+    path("join/<str:token>/", join.join, name="portal_join"),
     path("symptoms/", symptom_views.start, name="portal_symptoms"),
     path("symptoms/reports/<int:report_id>/", symptom_views.result, name="portal_symptom_result"),
     path("symptoms/<slug:step>/", symptom_views.step_view, name="portal_symptom_step"),

@@ -3,14 +3,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from waypoint.accounts.http import acting_user
 from waypoint.core.bounds import MAX_PAGE, InputDate
+from waypoint.core.errors import NotFound
 from waypoint.core.http import access_reason
 from waypoint.registry import results, services
-from waypoint.registry.models import Biopsy, Patient, ReceptorResult
+from waypoint.registry.models import Biopsy, Patient, PortalInvitation, ReceptorResult
 from waypoint.registry.schemas import (
     CarerIn,
     CarerOut,
@@ -31,6 +33,7 @@ from waypoint.registry.selectors import (
     receptor_results_for,
     secondary_diagnoses_for,
 )
+from waypoint.registry.services import invitations
 
 router = Router(tags=["patients"])
 
@@ -254,6 +257,49 @@ def create_biopsy(request: HttpRequest, patient_id: int, payload: BiopsyIn) -> S
     patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
     biopsy = results.biopsy_record(actor=actor, patient=patient, **payload.dict())
     return Status(201, BiopsyOut.from_orm(biopsy))
+
+
+class PortalInvitationOut(Schema):
+    sent_to: str = Field(description="Where it went, masked; or that a letter is to be printed.")
+    channel: str = Field(description="email, sms or letter")
+    expires_at: dt.datetime
+    status: str = Field(description="pending, used, expired or withdrawn")
+
+
+def _invitation_out(invitation: PortalInvitation) -> PortalInvitationOut:
+    return PortalInvitationOut(
+        sent_to=invitation.sent_to,
+        channel=invitation.channel,
+        expires_at=invitation.expires_at,
+        status=invitation.status_on(timezone.now()),
+    )
+
+
+@router.post(
+    "/patients/{patient_id}/portal-invitation",
+    response={201: PortalInvitationOut},
+    summary="Invite the person to the patient portal (409 when they have an account)",
+)
+def send_portal_invitation(request: HttpRequest, patient_id: int) -> Status[PortalInvitationOut]:
+    sent = invitations.portal_invitation_send(
+        actor=acting_user(request), patient_id=patient_id, now=timezone.now()
+    )
+    return Status(201, _invitation_out(sent.invitation))
+
+
+@router.get(
+    "/patients/{patient_id}/portal-invitation",
+    response=PortalInvitationOut,
+    summary="The latest portal invitation and whether it is pending, used or expired",
+)
+def get_portal_invitation(request: HttpRequest, patient_id: int) -> PortalInvitationOut:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    services.require_edit(actor, patient)
+    invitation = invitations.latest_portal_invitation(patient)
+    if invitation is None:
+        raise NotFound("No invitation has been sent to this person.")
+    return _invitation_out(invitation)
 
 
 __all__ = ["SiteIn", "router"]

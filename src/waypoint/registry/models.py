@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from waypoint.access.models import InvitationBase
 from waypoint.accounts.models import User
 from waypoint.core.models import TimeStampedModel
 from waypoint.registry.rules.codes import METASTATIC_SITES
@@ -353,3 +354,98 @@ class Biopsy(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Biopsy on {self.performed_on}"
+
+
+class PortalInvitation(InvitationBase):
+    """An invitation for the person themself to make their portal account. Using it checks
+    their date of birth before the account is linked to this record."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="portal_invitations"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="portal_invitation_latest")]
+
+    def __str__(self) -> str:
+        return f"Portal invitation for patient {self.patient_id} ({self.channel})"
+
+
+class ProxyEndReason(models.TextChoices):
+    WITHDRAWN = "withdrawn", "The person withdrew it"
+    ENDED_BY_TEAM = "ended_by_team", "Ended by the care team"
+    DIED = "died", "The person died"
+    DECLINED = "declined", "The carer declined or asked to stop"
+
+
+class ProxyAccess(TimeStampedModel):
+    """Someone the person trusts (a carer, a partner, a grown-up child) acting for them on
+    Waypoint, with the person's consent and only in the ways the person chose.
+
+    Seeing the key worker, the team's numbers and the helpline is part of every grant: that is
+    what a carer needs in a crisis. The rest is the person's choice, changeable at any time.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="proxies")
+    carer = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proxy_grants",
+        help_text="The carer's own account, once they have accepted the invitation.",
+    )
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    may_see_appointments = models.BooleanField(
+        default=True, help_text="Support meetings booked and referrals."
+    )
+    may_see_resource_pack = models.BooleanField(default=True)
+    may_report_symptoms = models.BooleanField(
+        default=False, help_text="Use the symptom check on the person's behalf."
+    )
+    may_see_timeline = models.BooleanField(default=False)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    consent_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="When a clinician records it: how and when the person gave consent.",
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_reason = models.CharField(max_length=15, choices=ProxyEndReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(ended_reason=""),
+                name="proxy_ended_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["carer", "ended_at"], name="proxy_carer_active")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship}) for patient {self.patient_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class ProxyInvitation(InvitationBase):
+    """An invitation for a carer to make (or use) their account and start acting for the
+    person. Using it checks the PERSON's date of birth, which a trusted carer knows."""
+
+    proxy = models.ForeignKey(ProxyAccess, on_delete=models.CASCADE, related_name="invitations")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Carer invitation {self.pk} ({self.channel})"

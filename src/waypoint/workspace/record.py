@@ -16,6 +16,7 @@ from waypoint.careteam import selectors as careteam_selectors
 from waypoint.registry import policies, services
 from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
 from waypoint.registry.selectors import current_receptors, patient_with_details
+from waypoint.registry.services.invitations import has_active_account, latest_portal_invitation
 from waypoint.treatment.selectors import treatment_lines
 from waypoint.triage.selectors import reports_for_patient
 
@@ -39,6 +40,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         if can_assign and contact.key_worker is None
         else None
     )
+    invitation = latest_portal_invitation(patient) if can_edit else None
     return render(
         request,
         "workspace/patient_detail.html",
@@ -62,5 +64,10 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "can_treat": can_edit and has_permission(actor, Permission.RECORD_TREATMENT),
             "reports": reports_for_patient(actor, patient, reason=reason)[:10],
             "hna_due": hna_due_for([patient.pk], today=today)[patient.pk],
+            "portal_account": has_active_account(patient),
+            "portal_invitation": invitation,
+            "portal_invitation_status": invitation.status_on(timezone.now())
+            if invitation
+            else None,
         },
     )
