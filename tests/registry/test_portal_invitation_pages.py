@@ -7,8 +7,8 @@ import io
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
-
 from tests.world import PASSWORD, World, make_patient
+
 from waypoint.audit.models import AuditEvent
 from waypoint.registry.models import Patient, PortalInvitation
 from waypoint.registry.services import patient_update

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-
 from tests.world import World, make_patient
+
 from waypoint.access.models import InvitationStatus
 from waypoint.audit.models import AuditEvent
 from waypoint.notifications.models import OutboundMessage
