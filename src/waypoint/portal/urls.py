@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from waypoint.portal import join, symptom_views, views
 
 urlpatterns = [
     path("", views.home, name="portal_home"),
     path("access/", views.access, name="portal_access"),
+    path("carer/", include("waypoint.portal.carer_urls")),
     path("join/letter/", join.join_by_letter, name="portal_join_letter"),
     path("join/account/", join.join_account, name="portal_join_account"),
     path("join/<str:token>/", join.join, name="portal_join"),

@@ -19,9 +19,16 @@ from waypoint.audit.services import audit_record, audit_record_many
 from waypoint.core.errors import Forbidden, NotFound, ValidationFailed
 from waypoint.core.pagination import Page, paginate
 from waypoint.registry import policies
-from waypoint.registry.models import ContactMethod, Patient, PatientIdentifier, Sex
+from waypoint.registry.models import (
+    ContactMethod,
+    Patient,
+    PatientIdentifier,
+    ProxyEndReason,
+    Sex,
+)
 from waypoint.registry.rules.nhs_number import InvalidNhsNumber, normalise_nhs_number
 from waypoint.registry.selectors import patient_search_queryset
+from waypoint.registry.services.proxy_ending import proxy_access_end_all
 from waypoint.registry.signals import patient_died
 
 PATIENT_OBJECT = "Patient"
@@ -308,6 +315,10 @@ def patient_update(*, actor: User | None, patient: Patient, changes: dict[str, o
         setattr(locked, name, value)
     locked.save()
     if newly_died:
+        # Carers act for a living person only: their access ends with the death.
+        proxy_access_end_all(
+            patient=locked, actor=actor, reason=ProxyEndReason.DIED, now=timezone.now()
+        )
         patient_died.send(sender=Patient, actor=actor, patient=locked)
     audit_record(
         actor=actor,
