@@ -1,6 +1,6 @@
 from django.urls import path
 
-from waypoint.access import login, security
+from waypoint.access import login, password, security
 
 urlpatterns = [
     path("login/", login.LoginView.as_view(), name="login"),
@@ -11,5 +11,13 @@ urlpatterns = [
         "account/sign-out-everywhere/",
         security.sign_out_everywhere,
         name="sign_out_everywhere",
+    ),
+    path("account/password/", password.password_change_page, name="password_change"),
+    path("password-reset/", password.password_reset, name="password_reset"),
+    path("password-reset/sent/", password.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        password.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
 ]
