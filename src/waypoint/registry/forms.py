@@ -183,3 +183,34 @@ class BiopsyForm(NhsForm):
         help_text="For example: liver segment 6.",
     )
     note = forms.CharField(max_length=500, required=False, label="Result or note")
+
+
+class ProxyForm(NhsForm):
+    """Someone the person trusts, to act for them on Waypoint, and what they may see and do."""
+
+    name = forms.CharField(max_length=200, label="Their name")
+    relationship = forms.CharField(
+        max_length=100, label="Who they are to the person", help_text="For example: daughter."
+    )
+    email = forms.EmailField(
+        required=False,
+        label="Their email address",
+        help_text="Their invitation goes here, or by text to the mobile number below.",
+        error_messages={"invalid": EMAIL_INVALID},
+    )
+    phone = forms.CharField(max_length=32, required=False, label="Their mobile number")
+    appointments = forms.BooleanField(
+        required=False, initial=True, label="See support meetings and referrals"
+    )
+    resource_pack = forms.BooleanField(
+        required=False, initial=True, label="Read the secondary resource pack"
+    )
+    report_symptoms = forms.BooleanField(
+        required=False, label="Use the symptom check on the person's behalf"
+    )
+    timeline = forms.BooleanField(required=False, label="See the timeline of the person's care")
+    consent_note = forms.CharField(
+        max_length=300,
+        label="How and when the person agreed",
+        help_text="For example: Ada asked for this at clinic on 3 December.",
+    )

@@ -5,8 +5,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.http import acting_user
@@ -21,11 +23,13 @@ from waypoint.registry.forms import (
     CarerForm,
     PatientEditForm,
     PrimaryDiagnosisForm,
+    ProxyForm,
     ReceptorResultForm,
     SearchForm,
     SecondaryDiagnosisForm,
 )
-from waypoint.registry.models import Patient
+from waypoint.registry.models import Patient, ProxyAccess
+from waypoint.registry.services import proxies
 
 
 @permission_required(Permission.VIEW_TEAM_PATIENTS, Permission.SEARCH_ORGANISATION_PATIENTS)
@@ -184,6 +188,51 @@ def carer_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _record_form_page(
         request, patient_id, form_class=CarerForm, title="Add a carer", save=save
     )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+def proxy_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A clinician records someone the person trusts, with the person's consent."""
+
+    def save(actor: User, patient: Patient, data: dict[str, Any]) -> str:
+        granted = proxies.proxy_grant(
+            actor=actor,
+            patient_id=patient.pk,
+            name=data["name"],
+            relationship=data["relationship"],
+            email=data["email"],
+            phone=data["phone"],
+            consent_note=data["consent_note"],
+            scopes=proxies.ProxyScopes(
+                appointments=data["appointments"],
+                resource_pack=data["resource_pack"],
+                report_symptoms=data["report_symptoms"],
+                timeline=data["timeline"],
+            ),
+            now=timezone.now(),
+        )
+        return f"{granted.proxy.name} is invited ({granted.invitation.sent_to})."
+
+    return _record_form_page(
+        request,
+        patient_id,
+        form_class=ProxyForm,
+        title="Give someone access to act for the person",
+        save=save,
+    )
+
+
+@permission_required(Permission.EDIT_TEAM_PATIENTS)
+@require_POST
+def proxy_end(request: HttpRequest, patient_id: int, proxy_id: int) -> HttpResponse:
+    actor = acting_user(request)
+    patient = services.patient_get_for_update(actor=actor, patient_id=patient_id)
+    proxy = ProxyAccess.objects.filter(pk=proxy_id, patient=patient).first()
+    if proxy is None:
+        raise Http404
+    proxies.proxy_end(actor=actor, proxy_id=proxy.pk, now=timezone.now())
+    messages.success(request, f"{proxy.name} can no longer act for {patient.given_name}.")
+    return redirect("patient_detail", patient.pk)
 
 
 @permission_required(Permission.EDIT_TEAM_PATIENTS)

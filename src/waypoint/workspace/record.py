@@ -17,6 +17,7 @@ from waypoint.registry import policies, services
 from waypoint.registry.rules.subtype import SUBTYPE_LABELS, receptor_subtype
 from waypoint.registry.selectors import current_receptors, patient_with_details
 from waypoint.registry.services.invitations import has_active_account, latest_portal_invitation
+from waypoint.registry.services.proxies import proxies_for_patient
 from waypoint.treatment.selectors import treatment_lines
 from waypoint.triage.selectors import reports_for_patient
 
@@ -65,6 +66,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "reports": reports_for_patient(actor, patient, reason=reason)[:10],
             "hna_due": hna_due_for([patient.pk], today=today)[patient.pk],
             "portal_account": has_active_account(patient),
+            "proxies": proxies_for_patient(patient) if can_edit else [],
             "portal_invitation": invitation,
             "portal_invitation_status": invitation.status_on(timezone.now())
             if invitation
