@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from waypoint.access import login, password, security
 
@@ -7,6 +7,7 @@ urlpatterns = [
     path("logout/", login.LogoutView.as_view(), name="logout"),
     path("session/extend/", login.session_extend, name="session_extend"),
     path("account/security/", security.account_security, name="account_security"),
+    path("sso/", include("waypoint.access.sso.urls")),
     path(
         "account/sign-out-everywhere/",
         security.sign_out_everywhere,

@@ -14,6 +14,11 @@ import django_stubs_ext
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from waypoint.access.sso.config import (
+    SsoConfigurationError,
+    patient_provider_from_env,
+    staff_provider_from_env,
+)
 from waypoint.careteam.rules.duty import bank_holiday_region
 from waypoint.config.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from waypoint.config.production import Deployment, production_problems
@@ -159,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "waypoint.core.context_processors.service",
+                "waypoint.access.sso.context.sso_buttons",
             ],
         },
     },
@@ -422,7 +428,18 @@ WAYPOINT_WEBAUTHN_RP_ID = env_str("WAYPOINT_WEBAUTHN_RP_ID", "") or (
 WAYPOINT_WEBAUTHN_RP_NAME = env_str("WAYPOINT_WEBAUTHN_RP_NAME", "Waypoint")
 # The name an authenticator app shows beside a Waypoint code.
 OTP_TOTP_ISSUER = WAYPOINT_WEBAUTHN_RP_NAME
-# OpenID Connect providers (waypoint.access.sso): set by the single-sign-on block below.
+# Single sign-on with OpenID Connect (waypoint.access.sso; docs/operations/single-sign-on.md).
+# Each provider is off until its issuer and client id are set; the sign-in page then offers its
+# button. Staff: WAYPOINT_OIDC_STAFF_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _MATCH_CLAIM (email, or
+# the claim holding a staff identifier), _SCOPES, _LABEL. Patients: WAYPOINT_OIDC_PATIENT_ISSUER,
+# _CLIENT_ID, and _CLIENT_SECRET or _PRIVATE_KEY_FILE (private_key_jwt; _ASSERTION_ALG, default
+# RS512, and _PRIVATE_KEY_ID), _NHS_NUMBER_CLAIM (nhs_number), _PROOFING_CLAIM and
+# _PROOFING_VALUE (NHS login: identity_proofing_level and P9), _SCOPES, _LABEL.
+try:
+    WAYPOINT_OIDC_STAFF = staff_provider_from_env(os.environ, production=WAYPOINT_PRODUCTION)
+    WAYPOINT_OIDC_PATIENT = patient_provider_from_env(os.environ, production=WAYPOINT_PRODUCTION)
+except SsoConfigurationError as exc:
+    raise ConfigurationError(str(exc)) from exc
 # --- end of getting in ---------------------------------------------------------------------------
 
 # --- Notifications (the outbox) ----------------------------------------------------------------
