@@ -1,12 +1,20 @@
-"""The sign-in and sign-out pages."""
+"""The sign-in and sign-out pages.
+
+A right password signs the person in only if they have no second step set up. If they have one,
+nobody is signed in yet: the half-finished sign-in is kept in the session and the second step is
+asked for (mfa/signin_views.py), which ends, like every way in, in ``sign_in_complete``.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from waypoint.access.mfa import state as second_step
+from waypoint.access.mfa.selectors import has_second_factor
 from waypoint.access.signin import SignInMethod, sign_in_complete
 from waypoint.accounts.models import User
 from waypoint.core.outage import team_numbers_forget
@@ -33,6 +41,10 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         assert isinstance(user, User)  # noqa: S101  # AUTH_USER_MODEL
+        if has_second_factor(user):
+            # get_success_url has already refused an address on another site.
+            second_step.pending_start(self.request, user=user, next_url=self.get_success_url())
+            return redirect("login_verify")
         response = HttpResponseRedirect(self.get_success_url())
         sign_in_complete(self.request, user=user, method=SignInMethod.PASSWORD, response=response)
         return response

@@ -21,4 +21,5 @@ urlpatterns = [
         password.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("", include("waypoint.access.mfa.urls")),
 ]
