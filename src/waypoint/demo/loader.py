@@ -59,6 +59,7 @@ from waypoint.registry.services import (
     primary_diagnosis_record,
     secondary_diagnosis_record,
 )
+from waypoint.registry.services.proxies import ProxyScopes, proxy_grant, proxy_invitation_accept
 from waypoint.standards.services import standards_snapshot
 
 DEMO_PASSWORD = "waypoint-demo"  # noqa: S105  # published demo password, demo data only
@@ -83,6 +84,7 @@ LOGINS = (
     DemoLogin("manager", "service manager", "counts only; moves caseloads"),
     DemoLogin("admin", "administrator", "audit trail and reference data"),
     DemoLogin("patient", "patient (Sarah Thompson)", "her own record"),
+    DemoLogin("carer", "carer (Tom Thompson, Sarah's husband)", "what Sarah shares with him"),
 )
 
 _STAFF = (
@@ -249,6 +251,27 @@ def _create_persona(teams: dict[str, Team], users: dict[str, User], today: dt.da
         patient=patient,
         key_worker_id=users["keyworker"].pk,
         reason="New secondary diagnosis",
+    )
+    _create_carer(account, patient)
+
+
+def _create_carer(account: User, patient: Patient) -> None:
+    """The `carer` login: Tom Thompson, whom Sarah lets see her care and report symptoms."""
+    now = timezone.now()
+    granted = proxy_grant(
+        actor=account,
+        patient_id=patient.pk,
+        name="Tom Thompson",
+        relationship="husband",
+        email="tom.thompson@example.com",
+        scopes=ProxyScopes(report_symptoms=True, timeline=True),
+        now=now,
+    )
+    proxy_invitation_accept(
+        invitation_id=granted.invitation.pk,
+        now=now,
+        username="carer",
+        password=DEMO_PASSWORD,
     )
 
 
