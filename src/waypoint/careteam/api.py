@@ -214,6 +214,10 @@ def unassigned(request: HttpRequest, params: Query[PageParams]) -> UnassignedPag
 class BulkReassignIn(Schema):
     to_user: int | None = None
     reason: str = Field(max_length=300)
+    team: int | None = Field(
+        default=None,
+        description="Only this team's patients (what a team's lead may move when a member leaves).",
+    )
 
 
 class BulkReassignOut(Schema):
@@ -232,6 +236,7 @@ def bulk_reassign(request: HttpRequest, user_id: int, payload: BulkReassignIn) -
         to_user_id=payload.to_user,
         reason=payload.reason,
         day=timezone.localdate(),
+        team_id=payload.team,
     )
     return BulkReassignOut(moved=moved)
 

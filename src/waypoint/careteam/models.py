@@ -4,7 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from waypoint.accounts.models import User
+from waypoint.access.models import InvitationBase
+from waypoint.accounts.models import Role, User
 from waypoint.core.models import TimeStampedModel
 
 ods_code_validator = RegexValidator(
@@ -206,3 +207,76 @@ class OnCallShift(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.clinician} on call for {self.team} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+# Roles a team lead may invite someone into: those that work with the team's patients. Patients,
+# carers, service managers and administrators are given their accounts another way.
+INVITABLE_ROLES = (Role.KEY_WORKER, Role.HELPLINE_NURSE, Role.ONCOLOGIST)
+
+
+class TeamInvitation(InvitationBase):
+    """An invitation to join a team, sent by email by one of its leads or an administrator.
+
+    The account is made only when the link is used, with the role and names written here, so
+    what the person may see is decided by the lead who invited them, not by the person.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_lead = models.BooleanField(default=False)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    email = models.EmailField()
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in INVITABLE_ROLES]),
+                name="team_invitation_role_invitable",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "email"], name="team_invitation_by_email")]
+
+    def __str__(self) -> str:
+        return f"Team invitation {self.pk} to team {self.team_id}"
+
+
+class KeyWorkerNotice(models.Model):
+    """Telling a person that they have a new named key worker.
+
+    Written with the assignment, in the same transaction, so nobody is given a key worker without
+    being told. A person with a portal account sees it there until they (or their carer) say they
+    have read it; a person without one is sent a printed letter, and the team marks it printed.
+    A cover for leave is temporary and writes no notice: the person keeps their key worker.
+    """
+
+    patient = models.ForeignKey(
+        "registry.Patient", on_delete=models.PROTECT, related_name="key_worker_notices"
+    )
+    assignment = models.OneToOneField(
+        KeyWorkerAssignment, on_delete=models.CASCADE, related_name="notice"
+    )
+    created_at = models.DateTimeField()
+    by_letter = models.BooleanField(
+        help_text="The person had no portal account when told, so a letter is to be printed."
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+    letter_printed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["patient"], condition=Q(seen_at__isnull=True), name="notice_unseen"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(by_letter=True, letter_printed_at__isnull=True),
+                name="notice_letter_to_print",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Key worker notice {self.pk} for patient {self.patient_id}"

@@ -19,6 +19,8 @@ from waypoint.careteam.models import (
     Team,
     TeamMembership,
 )
+from waypoint.careteam.notices import key_worker_notices_record
+from waypoint.careteam.policies import can_manage_team
 from waypoint.careteam.rules.suggestion import distribute
 from waypoint.careteam.selectors import key_worker_candidates, teams_for_manager
 from waypoint.core.errors import Forbidden, NotFound, ValidationFailed
@@ -175,6 +177,7 @@ def keyworker_assign(
         start_reason=reason.strip(),
         assigned_by=actor,
     )
+    key_worker_notices_record(assignments=[assignment], now=now)
     audit_record(
         actor=actor,
         action=AuditAction.ASSIGN,
@@ -213,25 +216,42 @@ def keyworker_bulk_reassign(
     to_user_id: int | None,
     reason: str,
     day: dt.date,
+    team_id: int | None = None,
 ) -> int:
     """Move every current patient of one key worker, to one colleague or balanced across the team.
 
     For when a nurse leaves. The manager sees only counts; each moved patient gets an audit event.
+    With ``team_id``, only that team's patients move: what a team's lead may do for a member
+    leaving their team (``careteam.policies.can_manage_team``), as well as a manager.
     """
-    if not has_permission(actor, Permission.BULK_REASSIGN_KEY_WORKER):
+    team = Team.objects.filter(pk=team_id).first() if team_id is not None else None
+    if team_id is not None and team is None:
+        raise NotFound()
+    if team is not None and can_manage_team(actor, team):
+        from_user = User.objects.filter(pk=from_user_id, memberships__team=team).distinct().first()
+    elif has_permission(actor, Permission.BULK_REASSIGN_KEY_WORKER):
+        manager_teams = teams_for_manager(actor)
+        if team is not None and not manager_teams.filter(pk=team.pk).exists():
+            raise NotFound()
+        from_user = (
+            User.objects.filter(pk=from_user_id, memberships__team__in=manager_teams)
+            .distinct()
+            .first()
+        )
+    elif team is not None:
+        raise NotFound()
+    else:
         raise Forbidden("Only a service manager can reassign a whole caseload.")
-    manager_teams = teams_for_manager(actor)
-    from_user = User.objects.filter(pk=from_user_id, memberships__team__in=manager_teams).first()
     if from_user is None:
         raise NotFound("No such key worker in your organisation.")
     if not reason.strip():
         raise ValidationFailed("Say why.", fields={"reason": "required"})
-    assignments = list(
-        KeyWorkerAssignment.objects.select_for_update()
-        .filter(key_worker=from_user, ended_at__isnull=True)
-        .select_related("patient")
-        .order_by("patient__team_id", "patient_id")
+    current = KeyWorkerAssignment.objects.select_for_update().filter(
+        key_worker=from_user, ended_at__isnull=True
     )
+    if team is not None:
+        current = current.filter(patient__team=team)
+    assignments = list(current.select_related("patient").order_by("patient__team_id", "patient_id"))
     if not assignments:
         return 0
     targets: list[int] = []
@@ -269,7 +289,7 @@ def keyworker_bulk_reassign(
     KeyWorkerAssignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
         ended_at=now, end_reason=reason.strip(), ended_by=actor
     )
-    KeyWorkerAssignment.objects.bulk_create(
+    created = KeyWorkerAssignment.objects.bulk_create(
         KeyWorkerAssignment(
             patient_id=a.patient_id,
             key_worker_id=target,
@@ -279,6 +299,7 @@ def keyworker_bulk_reassign(
         )
         for a, target in zip(assignments, targets, strict=True)
     )
+    key_worker_notices_record(assignments=created, now=now)
     audit_record_many(
         actor=actor,
         action=AuditAction.ASSIGN,

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from waypoint.accounts.models import Role
+from waypoint.accounts.models import CLINICAL_ROLES, Role, User
+from waypoint.careteam.policies import teams_actor_manages
 from waypoint.core.session import session_expires_in
 from waypoint.registry.rules.nhs_number import format_nhs_number
 
@@ -83,6 +84,10 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     """
     role = getattr(request.user, "role", "")
     links = [(text, reverse(name)) for text, name in _NAV.get(role, [])]
+    # Leads run their team from its page: one query, asked for clinicians only.
+    user = request.user
+    if role in CLINICAL_ROLES and isinstance(user, User) and teams_actor_manages(user).exists():
+        links.append(("My team", reverse("team_list")))
     matching = [href for _, href in links if request.path.startswith(href)]
     current = max(matching, key=len, default=None)
     return [NavItem(text=text, href=href, current=href == current) for text, href in links]
