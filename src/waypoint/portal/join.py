@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,12 +25,18 @@ from waypoint.access.invitations import (
 )
 from waypoint.access.models import InvitationStatus
 from waypoint.access.signin import SignInMethod, sign_in_complete
+from waypoint.access.sso.services import (
+    pending_patient_identity_peek,
+    pending_patient_identity_take,
+)
 from waypoint.accounts.models import Role, User
 from waypoint.core.errors import Conflict, NotFound
 from waypoint.core.forms import NhsDateInput, NhsForm
 from waypoint.registry.models import PortalInvitation
 from waypoint.registry.services.invitations import (
+    ExternalIdentityInput,
     has_active_account,
+    patient_link_by_nhs_number,
     portal_invitation_accept,
     portal_invitation_check_birth_date,
 )
@@ -196,5 +203,43 @@ def join_account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/join_account.html",
-        {"form": form, "patient": patient, "team": patient.team},
+        {
+            "form": form,
+            "patient": patient,
+            "team": patient.team,
+            "patient_sso": settings.WAYPOINT_OIDC_PATIENT,
+        },
     )
+
+
+@require_http_methods(["GET"])
+def sso_link(request: HttpRequest) -> HttpResponse:
+    """Back from the patient sign-in service with an account there that Waypoint does not know:
+    link it to the record of the invitation confirmed in this browser, or to the record with the
+    NHS number the service verified (and the same date of birth). Otherwise explain the way in."""
+    pending = pending_patient_identity_peek(request.session)
+    if pending is None:
+        return render(request, "portal/join_start_again.html", status=410)
+    identity = ExternalIdentityInput(issuer=pending.issuer, subject=pending.subject)
+    now = timezone.now()
+    user: User | None = None
+    try:
+        invitation = _confirmed_invitation(request)
+        if invitation is not None:
+            user = portal_invitation_accept(invitation_id=invitation.pk, now=now, identity=identity)
+        elif pending.nhs_number:
+            user = patient_link_by_nhs_number(
+                nhs_number=pending.nhs_number,
+                birth_date=pending.birth_date,
+                identity=identity,
+                now=now,
+            )
+    except (Conflict, NotFound):
+        user = None
+    if user is None:
+        return render(request, "portal/join_sso_unknown.html", {"pending": pending}, status=404)
+    pending_patient_identity_take(request.session)
+    request.session.pop(_CONFIRMED, None)
+    response = redirect(reverse("portal_home"))
+    sign_in_complete(request, user=user, method=SignInMethod.PATIENT_SSO, response=response)
+    return response

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="portal_home"),
     path("access/", views.access, name="portal_access"),
     path("carer/", include("waypoint.portal.carer_urls")),
+    path("join/sign-in-service/", join.sso_link, name="portal_sso_link"),
     path("join/letter/", join.join_by_letter, name="portal_join_letter"),
     path("join/account/", join.join_account, name="portal_join_account"),
     path("join/<str:token>/", join.join, name="portal_join"),

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from waypoint.access.identities import external_identity_link
 from waypoint.access.invitations import (
     MAX_FAILED_CHECKS,
     invitation_expiry,
     invitation_secrets,
 )
 from waypoint.access.models import IdentityProvider, InvitationChannel, InvitationStatus
+from waypoint.access.sso.services import external_identity_link
 from waypoint.accounts.models import Role, User
 from waypoint.accounts.services import user_create
 from waypoint.audit.models import AuditAction
@@ -246,12 +246,17 @@ def portal_invitation_accept(
 
 @transaction.atomic
 def patient_link_by_nhs_number(
-    *, nhs_number: str, identity: ExternalIdentityInput, now: dt.datetime
+    *,
+    nhs_number: str,
+    birth_date: dt.date | None,
+    identity: ExternalIdentityInput,
+    now: dt.datetime,
 ) -> User | None:
     """The patient sign-in service has verified this NHS number: make the person's account for
     the registry record with that number and link it to their account there. None when no
-    living person on the register has the number, or they already have an account (then the
-    invitation, or signing in as usual, is the way in)."""
+    living person on the register has the number, when the service gives a different date of
+    birth (one of the two records is wrong: the team must look), or when they already have an
+    account (then the invitation, or signing in as usual, is the way in)."""
     patient = (
         Patient.objects.select_for_update()
         .select_related("user")
@@ -259,6 +264,16 @@ def patient_link_by_nhs_number(
         .first()
     )
     if patient is None or has_active_account(patient):
+        return None
+    if birth_date is not None and birth_date != patient.birth_date:
+        audit_record(
+            actor=None,
+            action=AuditAction.DENIED,
+            patient=patient,
+            object_type=INVITATION_OBJECT,
+            object_id="",
+            detail="Not linked: the patient sign-in service gave another date of birth",
+        )
         return None
     user = user_create(
         username=f"nhs-{patient.pk}",
