@@ -180,10 +180,18 @@ class TestProvider:
         assert config is not None
         return config
 
-    def sign_in(self, authorization_url: str, *, login: str, waypoint: str = WAYPOINT) -> str:
+    def sign_in(
+        self,
+        authorization_url: str,
+        *,
+        login: str = "",
+        cancel: bool = False,
+        waypoint: str = WAYPOINT,
+    ) -> str:
         """Follows Waypoint's redirect to the provider as a browser would, signs in on the
-        provider's page as ``login``, and returns the address the provider sends the browser back
-        to (Waypoint's callback, with its code and state), without visiting it."""
+        provider's page as ``login`` (or presses Cancel), and returns the address the provider
+        sends the browser back to (Waypoint's callback, with its code and state, or an error),
+        without visiting it."""
         session = requests.Session()
         url = authorization_url
         response = session.get(url, allow_redirects=False, timeout=10)
@@ -194,9 +202,8 @@ class TestProvider:
                     return url
                 response = session.get(url, allow_redirects=False, timeout=10)
             elif response.status_code == 200 and urlsplit(url).path.startswith("/interaction/"):
-                response = session.post(
-                    url, data={"login": login}, allow_redirects=False, timeout=10
-                )
+                form = {"cancel": "1"} if cancel else {"login": login}
+                response = session.post(url, data=form, allow_redirects=False, timeout=10)
             else:
                 raise AssertionError(
                     f"the provider answered {response.status_code} at {url}: {response.text[:500]}"
@@ -244,7 +251,8 @@ def oidc(oidc_provider: TestProvider) -> Iterator[TestProvider]:
     oidc_provider.accounts({})
     oidc_provider.misbehave()
     yield oidc_provider
-    oidc_provider.misbehave()
+    if oidc_provider.process is not None:
+        oidc_provider.misbehave()
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@
 //   OIDC_TEST_STAFF_SECRET     the staff client's secret (client_secret_basic)
 //
 // Besides the provider's own endpoints, three routes exist only for the tests:
-//   GET/POST /interaction/:uid   a plain sign-in page ("Sign in as") and its form; consent is
-//                                given without asking, as an organisation's provider does
+//   GET/POST /interaction/:uid   a plain sign-in page ("Sign in as", Continue or Cancel); consent
+//                                is given without asking, as an organisation's provider does
 //   PUT /__test__/accounts       the people the provider knows: {"sub": {claims...}, ...}
 //   PUT /__test__/misbehaviour   makes the provider issue an ID token it should not, so the
 //                                tests can show Waypoint refusing it: {"id_token_audience": "x"}
@@ -154,6 +154,13 @@ async function interaction(req, res, uid) {
   const { prompt, params, session } = details;
   if (req.method === 'POST' && prompt.name === 'login') {
     const form = new URLSearchParams(await readBody(req));
+    if (form.get('cancel')) {
+      await provider.interactionFinished(req, res, {
+        error: 'access_denied',
+        error_description: 'The person chose not to sign in',
+      }, { mergeWithLastSubmission: false });
+      return;
+    }
     const login = form.get('login') || '';
     if (!login) {
       send(res, 400, 'text/plain', 'login is required');
@@ -183,6 +190,7 @@ async function interaction(req, res, uid) {
 <label for="login">Sign in as</label>
 <input id="login" name="login" autocomplete="off" required>
 <button type="submit">Continue</button>
+<button type="submit" name="cancel" value="1" formnovalidate>Cancel</button>
 </form>
 </main></body></html>`);
 }
