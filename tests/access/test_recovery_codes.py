@@ -115,3 +115,21 @@ def test_the_codes_page_without_new_codes_goes_back_to_security(world: World) ->
     client, _ = password_step("kw")
 
     assert client.get(reverse("mfa_recovery_codes"))["Location"] == reverse("account_security")
+
+
+def test_an_administrator_can_reset_someone_who_lost_everything(world: World) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    authenticator_for(world.key_worker)
+
+    with pytest.raises(CommandError):
+        call_command("mfa_reset", "kw", reason="  ")
+    call_command("mfa_reset", "kw", reason="phone lost, identity checked in person")
+
+    _, response = password_step("kw")
+    assert response["Location"] != reverse("login_verify")  # type: ignore[index]
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="user_account")
+    assert event.actor_id is None
+    assert event.reason == "phone lost, identity checked in person"
+    assert "two-step verification reset" in event.detail
