@@ -42,7 +42,10 @@ def test_a_change_of_key_worker_is_the_notice_shown(world: World) -> None:
 
 def test_a_person_without_an_account_is_told_by_letter(world: World) -> None:
     keyworker_assign(
-        actor=None, patient=world.team_b_patient, key_worker_id=world.other_team_nurse.pk, reason="x"
+        actor=None,
+        patient=world.team_b_patient,
+        key_worker_id=world.other_team_nurse.pk,
+        reason="x",
     )
     notice = KeyWorkerNotice.objects.get(patient=world.team_b_patient)
     assert notice.by_letter is True
@@ -134,7 +137,10 @@ def test_the_letter_names_the_key_worker_and_both_numbers(world: World) -> None:
 
 def test_the_letter_is_not_found_outside_the_team(world: World) -> None:
     keyworker_assign(
-        actor=None, patient=world.team_b_patient, key_worker_id=world.other_team_nurse.pk, reason="x"
+        actor=None,
+        patient=world.team_b_patient,
+        key_worker_id=world.other_team_nurse.pk,
+        reason="x",
     )
     for outsider in (world.key_worker, world.helpline_nurse, world.patient_user, world.admin):
         client = Client()
@@ -162,7 +168,10 @@ def test_marking_a_letter_printed_takes_it_off_the_list(world: World) -> None:
 
 def test_another_team_cannot_mark_a_letter_printed(world: World) -> None:
     keyworker_assign(
-        actor=None, patient=world.team_b_patient, key_worker_id=world.other_team_nurse.pk, reason="x"
+        actor=None,
+        patient=world.team_b_patient,
+        key_worker_id=world.other_team_nurse.pk,
+        reason="x",
     )
     notice = KeyWorkerNotice.objects.get(patient=world.team_b_patient)
     client = Client()

@@ -54,8 +54,18 @@ class AlreadyHasAccount(Conflict):
 
 
 def staff_single_sign_on() -> bool:
-    """Whether staff sign in with their organisation's account (the setting may be absent)."""
-    return bool(getattr(settings, "WAYPOINT_OIDC_STAFF", None))
+    """Whether staff sign in with their organisation's account, found by their email address.
+    When the provider finds staff by another claim (a smartcard's identifier, which an
+    administrator records on the account), an account made from the invitation could not be
+    found by it, so the person sets a password instead."""
+    config = getattr(settings, "WAYPOINT_OIDC_STAFF", None)
+    return config is not None and getattr(config, "match_claim", "email") == "email"
+
+
+def staff_sign_in_label() -> str:
+    """What the sign-in page's button calls the organisation's account."""
+    config = getattr(settings, "WAYPOINT_OIDC_STAFF", None)
+    return str(getattr(config, "label", "") or "your organisation's account")
 
 
 def invitation_link(token: str) -> str:
@@ -80,8 +90,8 @@ def _problems(*, first_name: str, last_name: str, email: str, role: str) -> dict
 def _email_body(invitation: TeamInvitation, link: str, *, inviter: str) -> str:
     expires = timezone.localtime(invitation.expires_at)
     how = (
-        "Open this link to set up your account. You will then sign in with your organisation's "
-        "account, using this email address."
+        "Open this link to set up your account. You will then sign in with "
+        f"{staff_sign_in_label()}, using this email address."
         if staff_single_sign_on()
         else "Open this link to choose a username and password and start using Waypoint."
     )

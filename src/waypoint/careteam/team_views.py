@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,11 @@ from waypoint.careteam.team_forms import (
 )
 from waypoint.core.errors import Conflict, WaypointError
 from waypoint.core.forms import apply_service_errors
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data on a POST, even an empty one (an unticked box sends nothing)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _team_url(team_id: int) -> str:
@@ -72,7 +77,7 @@ def team_manage(request: HttpRequest, team_id: int) -> HttpResponse:
 def team_invite(request: HttpRequest, team_id: int) -> HttpResponse:
     actor = acting_user(request)
     team = membership.team_for_manager(actor, team_id)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_posted(request))
     existing = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,9 +171,9 @@ def team_member(request: HttpRequest, team_id: int, membership_id: int) -> HttpR
     form: MemberForm | LeadForm
     initial = {"role": member.user.role, "is_lead": member.is_lead}
     if may_change_role:
-        form = MemberForm(request.POST or None, initial=initial)
+        form = MemberForm(_posted(request), initial=initial)
     else:
-        form = LeadForm(request.POST or None, initial=initial)
+        form = LeadForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             membership.team_member_change(
@@ -206,7 +211,7 @@ def team_member_end(request: HttpRequest, team_id: int, membership_id: int) -> H
         return _reassign_page(request, team, member, needing, ReassignForm(), status=200)
     others = membership.other_memberships(member)
     may_turn_off = can_change_accounts(actor) and not others and member.user_id != actor.pk
-    form = EndMembershipForm(request.POST or None)
+    form = EndMembershipForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             ended = membership.team_membership_end(
@@ -343,7 +348,7 @@ def team_invitation_open(request: HttpRequest, token: str) -> HttpResponse:
             {"state": "signed_in", "invitation": invitation},
         )
     sso = invitations.staff_single_sign_on()
-    form = AccountSetupForm(request.POST or None, person=invitations.invitation_person(invitation))
+    form = AccountSetupForm(_posted(request), person=invitations.invitation_person(invitation))
     for field in form.fields.values():
         field.widget.attrs["class"] = "nhsuk-input"
     if request.method == "POST" and (sso or form.is_valid()):
@@ -364,7 +369,11 @@ def team_invitation_open(request: HttpRequest, token: str) -> HttpResponse:
                 return render(
                     request,
                     "careteam/team_invitation_open.html",
-                    {"state": "sso_ready", "invitation": invitation},
+                    {
+                        "state": "sso_ready",
+                        "invitation": invitation,
+                        "sso_label": invitations.staff_sign_in_label(),
+                    },
                 )
             response = redirect("home")
             sign_in_complete(request, user=user, method=SignInMethod.INVITATION, response=response)
@@ -375,7 +384,13 @@ def team_invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "careteam/team_invitation_open.html",
-        {"state": "pending", "invitation": invitation, "form": form, "sso": sso},
+        {
+            "state": "pending",
+            "invitation": invitation,
+            "form": form,
+            "sso": sso,
+            "sso_label": invitations.staff_sign_in_label(),
+        },
         status=422 if form.errors else 200,
     )
 
