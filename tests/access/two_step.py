@@ -59,6 +59,6 @@ def authenticator_for(user: User) -> tuple[TOTPDevice, list[str]]:
 
 
 def secret_on_page(html: str) -> str:
-    match = re.search(r'data-secret>([A-Z2-7 ]+)<', html)
+    match = re.search(r"data-secret>([A-Z2-7 ]+)<", html)
     assert match, "no secret on the page"
     return match.group(1).replace(" ", "")
