@@ -223,3 +223,15 @@ def test_an_unknown_provider_name_is_not_found(
     client: Client, sso_configured: TestProvider
 ) -> None:
     assert client.get("/sso/elsewhere/start").status_code == 404
+
+
+def test_signing_in_through_the_organisation_counts_as_a_second_factor(
+    client: Client, sso_configured: TestProvider, world: World, settings: object
+) -> None:
+    settings.WAYPOINT_REQUIRE_STAFF_SECOND_FACTOR = True  # type: ignore[attr-defined]
+    nurse_known(sso_configured, world)
+
+    response = sign_in(client, sso_configured, "staff", "kate-at-trust", next="/caseload/")
+
+    assert response["Location"] == "/caseload/"
+    assert client.get("/caseload/").status_code == 200
