@@ -10,7 +10,11 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 # Drawn into PDFs by WeasyPrint, never sent to a browser: their <style> is how WeasyPrint is styled.
-PDF_ONLY = {"care_plan_pdf.html", "resource_pack_pdf.html"}
+PDF_ONLY = {
+    "care_plan_pdf.html",
+    "resource_pack_pdf.html",
+    "portal_invitation_letter_pdf.html",
+}
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
 EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
@@ -42,7 +46,7 @@ def test_templates_hold_no_inline_script_style_or_handler() -> None:
 
 
 def test_the_pdf_exceptions_are_only_rendered_to_pdf() -> None:
-    """The two templates allowed a <style> are rendered by the PDF builders alone."""
+    """The templates allowed a <style> are rendered by the PDF builders alone."""
     users = {
         name: [
             p.relative_to(SRC).as_posix()
@@ -54,4 +58,5 @@ def test_the_pdf_exceptions_are_only_rendered_to_pdf() -> None:
     assert users == {
         "care_plan_pdf.html": ["waypoint/assessments/care_plans.py"],
         "resource_pack_pdf.html": ["waypoint/support/resource_pack.py"],
+        "portal_invitation_letter_pdf.html": ["waypoint/workspace/portal_invitations.py"],
     }

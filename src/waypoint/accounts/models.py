@@ -64,7 +64,7 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         """Everyone but patients and carers: the roles that may be made to use a second factor."""
-        return self.role != Role.PATIENT
+        return self.role not in {Role.PATIENT, Role.CARER}
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django signs each session with a hash of the password, so a new password ends every

@@ -79,7 +79,7 @@ def letter(request: HttpRequest, patient_id: int) -> HttpResponse:
     from weasyprint import HTML  # imported here: it needs Pango, which only PDFs use
 
     html = render_to_string(
-        "workspace/portal_invitation_letter.html",
+        "workspace/portal_invitation_letter_pdf.html",
         {
             "patient": patient,
             "team": patient.team,
