@@ -1,7 +1,9 @@
 // The NHS.UK timeout warning, and nothing typed is lost when a session ends.
 //
 // Some time before the session ends a modal dialog offers "Stay signed in" (which asks the server
-// for a full session again) or "Sign out". Text typed into forms is kept in sessionStorage, keyed by
+// for a full idle time again) or "Sign out". A session also has an absolute end that nothing moves
+// (waypoint.core.session); when that is the one coming, the dialog says so and offers only to sign
+// in again. Text typed into forms is kept in sessionStorage, keyed by
 // the page's address, as it is typed; if the session ends anyway, the person signs in again, comes
 // back to the same page and finds their text put back. A submit that reaches another page clears it.
 // Kept text belongs to the person who typed it: on a shared computer, whoever signs in next in the
@@ -97,15 +99,35 @@ if (dialog) {
   });
 
   const warnBefore = Number(dialog.dataset.warnBefore);
-  const left = dialog.querySelector("[data-timeout-left]");
+  const lefts = dialog.querySelectorAll("[data-timeout-left]");
   const stay = dialog.querySelector("[data-timeout-stay]");
   const signOut = dialog.querySelector("[data-timeout-sign-out]");
-  let endsAt = Date.now() + Number(dialog.dataset.expiresIn) * 1000;
+  const signInAgain = dialog.querySelector("[data-timeout-sign-in-again]");
+  const idleText = dialog.querySelector("[data-timeout-idle]");
+  const lifetimeText = dialog.querySelector("[data-timeout-lifetime]");
+  const loadedAt = Date.now();
+  let endsAt = loadedAt + Number(dialog.dataset.expiresIn) * 1000;
+  const lifetimeEndsAt = loadedAt + Number(dialog.dataset.lifetimeLeft) * 1000;
   let returnFocus = null;
   let ticking = null;
 
   function remaining() {
     return Math.round((endsAt - Date.now()) / 1000);
+  }
+
+  // The absolute end is the one coming: staying signed in cannot move it.
+  function byLifetime() {
+    return endsAt >= lifetimeEndsAt - 1000;
+  }
+
+  function show(seconds) {
+    const last = byLifetime();
+    idleText.hidden = last;
+    lifetimeText.hidden = !last;
+    stay.hidden = last;
+    signOut.hidden = last;
+    signInAgain.hidden = !last;
+    for (const left of lefts) left.textContent = words(seconds);
   }
 
   function signedOut() {
@@ -129,11 +151,11 @@ if (dialog) {
     }
     if (seconds <= warnBefore && !dialog.open) {
       returnFocus = document.activeElement;
-      left.textContent = words(seconds);
+      show(seconds);
       dialog.showModal();
-      stay.focus();
+      (byLifetime() ? signInAgain : stay).focus();
     } else if (dialog.open) {
-      left.textContent = words(seconds);
+      show(seconds);
     }
   }
 
@@ -151,10 +173,31 @@ if (dialog) {
       }
       const body = await response.json();
       endsAt = Date.now() + Number(body.expires_in) * 1000;
-      close();
+      if (remaining() > warnBefore) {
+        close();
+      } else {
+        // Stayed, but the absolute end is now the one coming, within the warning time.
+        show(remaining());
+        signInAgain.focus();
+      }
     } catch {
-      left.textContent = "soon: Waypoint could not be reached. Save your work if you can";
+      for (const left of lefts) left.textContent = "soon: Waypoint could not be reached. Save your work if you can";
     }
+  });
+  signInAgain.addEventListener("click", () => {
+    save();
+    const form = document.querySelector("form.nhsuk-header__account-form");
+    if (!form) {
+      signedOut();
+      return;
+    }
+    // Signed out now, then straight back to this page's sign-in, which brings the person here.
+    const next = document.createElement("input");
+    next.type = "hidden";
+    next.name = "next";
+    next.value = here;
+    form.append(next);
+    form.submit();
   });
   signOut.addEventListener("click", () => {
     save();

@@ -1,4 +1,5 @@
-"""Links in messages follow where `make run` serves, and the session settings are checked."""
+"""Links in messages follow where `make run` serves, and the session settings are checked: the
+timeout warning must come before the session ends, at either end."""
 
 from __future__ import annotations
 
@@ -74,3 +75,28 @@ def test_a_warning_as_long_as_the_session_stops_start_up() -> None:
     )
     assert result.returncode != 0
     assert "WAYPOINT_SESSION_WARNING_SECONDS must be shorter" in result.stderr
+
+
+def test_a_warning_as_long_as_an_idle_time_stops_start_up() -> None:
+    staff = _settings(
+        {"WAYPOINT_STAFF_IDLE_MINUTES": "2", "WAYPOINT_SESSION_WARNING_SECONDS": "120"}
+    )
+    patients = _settings(
+        {
+            "WAYPOINT_STAFF_IDLE_MINUTES": "5",
+            "WAYPOINT_PATIENT_IDLE_MINUTES": "3",
+            "WAYPOINT_SESSION_WARNING_SECONDS": "200",
+        }
+    )
+    for result in (staff, patients):
+        assert result.returncode != 0
+        assert "WAYPOINT_SESSION_WARNING_SECONDS must be shorter than WAYPOINT_STAFF_IDLE" in (
+            result.stderr
+        )
+
+
+def test_a_warning_shorter_than_both_idle_times_starts() -> None:
+    result = _settings(
+        {"WAYPOINT_STAFF_IDLE_MINUTES": "2", "WAYPOINT_SESSION_WARNING_SECONDS": "119"}
+    )
+    assert result.returncode == 0, result.stderr

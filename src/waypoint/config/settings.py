@@ -145,6 +145,8 @@ MIDDLEWARE = [
     # Staff who must use two-step verification and have not reach only the page to set it up.
     "waypoint.access.mfa.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a session idle too long or past its lifetime (after messages, to say why).
+    "waypoint.access.idle.IdleTimeoutMiddleware",
     "waypoint.core.request_guard.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -418,6 +420,13 @@ PASSWORD_RESET_TIMEOUT = 60 * env_int("WAYPOINT_PASSWORD_RESET_MINUTES", 60, min
 # absolute lifetime, however busy the session.
 WAYPOINT_STAFF_IDLE_MINUTES = env_int("WAYPOINT_STAFF_IDLE_MINUTES", 30, minimum=2)
 WAYPOINT_PATIENT_IDLE_MINUTES = env_int("WAYPOINT_PATIENT_IDLE_MINUTES", 60, minimum=2)
+if WAYPOINT_SESSION_WARNING_SECONDS >= 60 * min(
+    WAYPOINT_STAFF_IDLE_MINUTES, WAYPOINT_PATIENT_IDLE_MINUTES
+):
+    raise ConfigurationError(
+        "WAYPOINT_SESSION_WARNING_SECONDS must be shorter than WAYPOINT_STAFF_IDLE_MINUTES and "
+        "WAYPOINT_PATIENT_IDLE_MINUTES, or the warning would show as soon as a page opens"
+    )
 # Every staff role must sign in with a second factor (an authenticator app or a passkey). On by
 # default in production; patients and carers may add one but are never made to.
 WAYPOINT_REQUIRE_STAFF_SECOND_FACTOR = env_bool(

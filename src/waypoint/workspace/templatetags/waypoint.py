@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from waypoint.accounts.models import CLINICAL_ROLES, Role, User
 from waypoint.careteam.policies import teams_actor_manages
-from waypoint.core.session import session_expires_in
+from waypoint.core.session import session_expires_in, session_lifetime_left
 from waypoint.registry.rules.nhs_number import format_nhs_number
 
 register = template.Library()
@@ -95,7 +95,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
 
 @dataclass(frozen=True)
 class SessionTimeout:
-    expires_in: int
+    expires_in: int  # seconds to whichever end comes first
+    lifetime_left: int  # seconds to the absolute end, which "Stay signed in" cannot move
     warn_before: int
 
 
@@ -104,6 +105,7 @@ def session_timeout(request: HttpRequest) -> SessionTimeout:
     """For the timeout warning (core/includes/session_timeout.html)."""
     return SessionTimeout(
         expires_in=session_expires_in(request),
+        lifetime_left=session_lifetime_left(request),
         warn_before=settings.WAYPOINT_SESSION_WARNING_SECONDS,
     )
 
