@@ -195,3 +195,16 @@ def test_cover_for_leave_writes_no_notice(world: World) -> None:
         ends_on=today,
     )
     assert KeyWorkerNotice.objects.count() == before
+
+
+def test_the_unassigned_worklist_reminds_the_team_of_letters_to_print(world: World) -> None:
+    person = make_patient(team=world.team_a, given="Fay", family="Waiting")
+    keyworker_assign(actor=None, patient=person, key_worker_id=world.colleague.pk, reason="x")
+    client = Client()
+    client.force_login(world.key_worker)
+    page = client.get("/worklists/unassigned/").content.decode()
+    assert "Letters to print" in page
+    assert f"/teams/{world.team_a.pk}/letters/" in page
+    other = Client()
+    other.force_login(world.other_team_nurse)
+    assert "Letters to print" not in other.get("/worklists/unassigned/").content.decode()

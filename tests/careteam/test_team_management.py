@@ -214,9 +214,16 @@ def test_a_membership_of_another_team_is_not_found(world: World, lead: User) -> 
     assert TeamMembership.objects.filter(pk=other.pk).exists()
 
 
-def test_the_menu_offers_my_team_to_leads_only(world: World, lead: User) -> None:
+def test_the_menu_offers_my_team_to_clinicians(world: World, lead: User) -> None:
     assert ">My team<" in _client(lead).get("/caseload/").content.decode()
-    assert ">My team<" not in _client(world.colleague).get("/caseload/").content.decode()
+    assert ">My team<" in _client(world.colleague).get("/caseload/").content.decode()
+    assert ">My team<" not in _client(world.patient_user).get("/portal/").content.decode()
+
+
+def test_my_team_opens_the_one_team_a_member_is_in(world: World, lead: User) -> None:
+    response = _client(world.colleague).get("/teams/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/teams/{world.team_a.pk}/"
 
 
 def test_the_team_page_costs_the_same_queries_for_a_bigger_team(world: World, lead: User) -> None:

@@ -48,10 +48,10 @@ def can_change_accounts(actor: User) -> bool:
     return has_permission(actor, Permission.MANAGE_ACCOUNTS)
 
 
-def teams_actor_manages(actor: User) -> QuerySet[Team]:
-    """The teams whose management page the actor may open, for the menu and the API."""
+def teams_actor_may_view(actor: User) -> QuerySet[Team]:
+    """The teams whose page the actor may open: theirs, and any they manage."""
     if not _signed_in(actor):
         return Team.objects.none()
     if has_permission(actor, Permission.MANAGE_TEAMS):
         return Team.objects.all()
-    return Team.objects.filter(memberships__user=actor, memberships__is_lead=True)
+    return Team.objects.filter(memberships__user=actor).distinct()

@@ -18,7 +18,7 @@ from waypoint.access.signin import SignInMethod, sign_in_complete
 from waypoint.accounts.http import acting_user
 from waypoint.careteam import invitations, letters, membership, notices
 from waypoint.careteam.models import KeyWorkerAssignment, Team, TeamInvitation, TeamMembership
-from waypoint.careteam.policies import can_change_accounts, can_manage_team, teams_actor_manages
+from waypoint.careteam.policies import can_change_accounts, can_manage_team, teams_actor_may_view
 from waypoint.careteam.selectors import key_worker_candidates
 from waypoint.careteam.services import keyworker_bulk_reassign
 from waypoint.careteam.team_forms import (
@@ -43,10 +43,9 @@ def _team_url(team_id: int) -> str:
 
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
-    """The teams the person leads (or, for an administrator, every team). One team: straight to
-    it."""
+    """The teams the person is in (for an administrator, every team). One team: straight to it."""
     actor = acting_user(request)
-    teams = list(teams_actor_manages(actor).select_related("organisation").order_by("name"))
+    teams = list(teams_actor_may_view(actor).select_related("organisation").order_by("name"))
     if len(teams) == 1:
         return redirect(_team_url(teams[0].pk))
     return render(request, "careteam/team_list.html", {"teams": teams})

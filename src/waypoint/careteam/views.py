@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission, has_permission
-from waypoint.careteam import selectors, services, worklists
+from waypoint.careteam import notices, selectors, services, worklists
 from waypoint.careteam.forms import AssignForm, BulkReassignForm, CoverForm
 from waypoint.core.errors import ValidationFailed, WaypointError
 from waypoint.core.forms import apply_service_errors
@@ -34,6 +34,7 @@ def unassigned(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_assign": has_permission(actor, Permission.ASSIGN_KEY_WORKER),
+            "letters": notices.letters_waiting_by_team(actor),
         },
     )
 
