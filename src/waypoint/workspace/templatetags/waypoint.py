@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from waypoint.accounts.models import CLINICAL_ROLES, Role, User
-from waypoint.careteam.policies import teams_actor_manages
+from waypoint.accounts.models import CLINICAL_ROLES, Role
 from waypoint.core.session import session_expires_in, session_lifetime_left
 from waypoint.registry.rules.nhs_number import format_nhs_number
 
@@ -84,9 +83,9 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     """
     role = getattr(request.user, "role", "")
     links = [(text, reverse(name)) for text, name in _NAV.get(role, [])]
-    # Leads run their team from its page: one query, asked for clinicians only.
-    user = request.user
-    if role in CLINICAL_ROLES and isinstance(user, User) and teams_actor_manages(user).exists():
+    # Every clinician's team page: leads run the team there, members see who is in it and the
+    # letters to print. No query here: the page itself decides what each may see and do.
+    if role in CLINICAL_ROLES:
         links.append(("My team", reverse("team_list")))
     matching = [href for _, href in links if request.path.startswith(href)]
     current = max(matching, key=len, default=None)
