@@ -197,3 +197,21 @@ def test_a_discovery_document_naming_another_issuer_is_refused(
     response = client.get("/sso/staff/start")
 
     assert_refused(response, "sso_discovery_mismatch")
+
+
+def test_the_providers_keys_are_read_again_after_an_hour(
+    client: Client, sso_configured: TestProvider, world: World, settings: object
+) -> None:
+    """So a key the provider withdraws stops being trusted within the hour."""
+    nurse_known(sso_configured, world)
+    assert sign_in(client, sso_configured, "staff", "kate-at-trust").status_code == 302
+    client.logout()
+    app = oidc_client(settings.WAYPOINT_OIDC_STAFF)  # type: ignore[attr-defined]
+    first_loaded = app.server_metadata["_loaded_at"]
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1)
+    with time_machine.travel(later, tick=True):
+        start(client, "staff")
+
+    assert app.server_metadata["_loaded_at"] > first_loaded + 3600
+    assert "jwks" not in app.server_metadata  # fetched afresh at the next sign-in

@@ -20,6 +20,7 @@ token's (OpenID Connect Core section 5.3.2).
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,10 @@ from joserfc.errors import JoseError
 
 from waypoint.access.sso.config import PatientProviderConfig, ProviderConfig, private_key_load
 
+# The provider's discovery document and keys are read again after this long, so a key the
+# provider withdrew (one that leaked, say) stops being trusted within the hour, not at the next
+# restart. A key the provider adds is picked up at once (see the module's docstring).
+METADATA_MAX_AGE_SECONDS = 60 * 60
 # Seconds to wait for the provider on each request. A provider that does not answer must not
 # hold one of the server's workers for long: the person gets the "did not work" page instead.
 PROVIDER_TIMEOUT_SECONDS = 10
@@ -92,6 +97,11 @@ def oidc_client(config: ProviderConfig) -> Any:  # authlib is untyped: a DjangoO
 
 
 def _metadata(client: Any, config: ProviderConfig) -> Mapping[str, object]:
+    loaded_at = client.server_metadata.get("_loaded_at")
+    if loaded_at is not None and time.time() - loaded_at > METADATA_MAX_AGE_SECONDS:
+        # Authlib loads the document when "_loaded_at" is absent; emptying its copy (the
+        # document and the keys fetched with it) makes the next call read both afresh.
+        client.server_metadata.clear()
     try:
         metadata: Mapping[str, object] = client.load_server_metadata()
     except requests.RequestException as exc:
