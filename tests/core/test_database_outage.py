@@ -71,6 +71,7 @@ urlpatterns = [
     path("needs-the-database/", _needs_the_database),
     *waypoint_urls,
 ]
+handler400 = "waypoint.core.error_pages.bad_request"
 handler500 = "waypoint.core.error_pages.server_error"
 
 

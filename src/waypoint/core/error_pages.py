@@ -17,6 +17,7 @@ import json
 import sys
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -99,7 +100,21 @@ def _page(request: HttpRequest, status: int, template: str, message: str = "") -
     )
 
 
+def _caused_by_outage(exception: BaseException | None) -> bool:
+    """Whether the database being unreachable is behind ``exception``: Django reports a session it
+    could not save at the end of a request as "interrupted" (a 400), whatever the reason."""
+    seen = 0
+    while exception is not None and seen < 5:
+        if database_unavailable(exception):
+            return True
+        exception = exception.__cause__ or exception.__context__
+        seen += 1
+    return False
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, SessionInterrupted) and _caused_by_outage(exception):
+        return service_unavailable(request)
     # A domain error's message is written for people ("Say why you need this record"); anything
     # else that lands here (a malformed request) is described in general words only.
     message = exception.message if isinstance(exception, WaypointError) else ""
