@@ -216,7 +216,7 @@ def _node() -> str:
     npm = shutil.which("npm")
     if node is None or npm is None:
         pytest.fail(
-            "The single-sign-on tests need Node.js 20 or later and npm, to run a real OpenID "
+            "The single-sign-on tests need Node.js (20.19 or later) and npm, to run a real OpenID "
             "provider (tests/access/oidc_provider). Install them (Debian: apt-get install nodejs "
             "npm) and run the tests again."
         )

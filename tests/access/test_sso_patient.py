@@ -6,6 +6,7 @@ portal's linking page, never signed in. Waypoint's client proves itself with a s
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
@@ -166,3 +167,20 @@ def test_the_provider_refuses_the_patient_client_without_its_signed_assertion(
     assert pending_patient_identity_peek(client.session) is None
     denied = AuditEvent.objects.get(action=AuditAction.DENIED, reason="sso_token_refused")
     assert "invalid_client" in denied.detail
+
+
+def test_a_key_file_that_has_gone_since_start_up_gives_a_page_not_an_error(
+    client: Client, sso_configured: TestProvider, world: World, settings: object, tmp_path: Path
+) -> None:
+    moved = tmp_path / "client.pem"
+    moved.write_bytes(sso_configured.patient_key_path.read_bytes())
+    settings.WAYPOINT_OIDC_PATIENT = sso_configured.patient_config(  # type: ignore[attr-defined]
+        WAYPOINT_OIDC_PATIENT_PRIVATE_KEY_FILE=str(moved)
+    )
+    moved.unlink()
+
+    response = client.get("/sso/patient/start")
+
+    assert response.status_code == 502
+    assert "Signing in did not work" in response.content.decode()
+    assert AuditEvent.objects.filter(reason="sso_client_key_unreadable").exists()

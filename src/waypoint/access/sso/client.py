@@ -33,7 +33,12 @@ from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.http import HttpRequest, HttpResponse
 from joserfc.errors import JoseError
 
-from waypoint.access.sso.config import PatientProviderConfig, ProviderConfig, private_key_load
+from waypoint.access.sso.config import (
+    PatientProviderConfig,
+    ProviderConfig,
+    SsoConfigurationError,
+    private_key_load,
+)
 
 # The provider's discovery document and keys are read again after this long, so a key the
 # provider withdrew (one that leaked, say) stops being trusted within the hour, not at the next
@@ -70,7 +75,7 @@ _PROTOCOL_ERRORS = (AuthlibBaseError, JoseError, ValueError, KeyError, TypeError
 @functools.cache
 def oidc_client(config: ProviderConfig) -> Any:  # authlib is untyped: a DjangoOAuth2App
     """One Authlib client per configuration, kept for the life of the process, so the provider's
-    discovery document and keys are fetched once rather than on every sign-in."""
+    discovery document and keys are fetched once an hour rather than on every sign-in."""
     client_kwargs: dict[str, object] = {
         "scope": " ".join(config.scopes),
         "code_challenge_method": "S256",
@@ -94,6 +99,14 @@ def oidc_client(config: ProviderConfig) -> Any:  # authlib is untyped: a DjangoO
         client_kwargs=client_kwargs,
         client_auth_methods=auth_methods,
     )
+
+
+def _client(config: ProviderConfig) -> Any:
+    try:
+        return oidc_client(config)
+    except SsoConfigurationError as exc:
+        # The key file was readable at start-up and is not now (moved, permissions changed).
+        raise SsoFailed("sso_client_key_unreadable", str(exc)[:300]) from exc
 
 
 def _metadata(client: Any, config: ProviderConfig) -> Mapping[str, object]:
@@ -121,7 +134,7 @@ def authorization_redirect(
 ) -> HttpResponse:
     """The redirect to the provider. Authlib makes the PKCE verifier, ``state`` and ``nonce``
     and keeps them in this session until the provider sends the browser back."""
-    client = oidc_client(config)
+    client = _client(config)
     _metadata(client, config)
     try:
         response: HttpResponse = client.authorize_redirect(request, redirect_uri)
@@ -152,7 +165,7 @@ def identity_from_callback(request: HttpRequest, *, config: ProviderConfig) -> V
             "sso_provider_error",
             f"{error}: {request.GET.get('error_description', '')}"[:300],
         )
-    client = oidc_client(config)
+    client = _client(config)
     metadata = _metadata(client, config)
     returned_issuer = request.GET.get("iss")
     if returned_issuer is not None and returned_issuer != config.issuer:

@@ -99,9 +99,12 @@ def _refuse(
     )
 
 
+# Failures on Waypoint's or the provider's side, not the person's: answered as an outage (502).
+OUTAGES = frozenset({"sso_provider_unreachable", "sso_client_key_unreadable"})
+
+
 def _failed(request: HttpRequest, config: ProviderConfig, failure: SsoFailed) -> HttpResponse:
-    # A provider that could not be reached is an outage (502); anything else is a refusal.
-    status = 502 if failure.reason == "sso_provider_unreachable" else 400
+    status = 502 if failure.reason in OUTAGES else 400
     return _refuse(
         request,
         config=config,
