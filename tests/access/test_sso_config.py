@@ -3,6 +3,9 @@ half configured or weaker than it looks. Pure: no database, no provider."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,20 @@ def test_a_key_file_without_an_issuer_stops_start_up(key_file: Path) -> None:
         patient_provider_from_env(
             {"WAYPOINT_OIDC_PATIENT_PRIVATE_KEY_FILE": str(key_file)}, production=True
         )
+
+
+def test_settings_refuse_to_start_with_a_half_configured_provider() -> None:
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith("WAYPOINT_OIDC_")
+    } | {"WAYPOINT_OIDC_STAFF_CLIENT_ID": "waypoint"}
+
+    result = subprocess.run(  # this interpreter, fixed arguments
+        [sys.executable, "-c", "import waypoint.config.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "ConfigurationError: WAYPOINT_OIDC_STAFF_CLIENT_ID is set but" in result.stderr
