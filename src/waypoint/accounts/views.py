@@ -14,7 +14,7 @@ _HOME_BY_ROLE: dict[str, str] = {
     Role.SERVICE_MANAGER: "overview",
     Role.ADMIN: "audit_search",
     Role.PATIENT: "portal_home",
-    Role.CARER: "portal_home",
+    Role.CARER: "carer_home",
 }
 
 

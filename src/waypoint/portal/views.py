@@ -16,6 +16,7 @@ from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.outage import TeamNumbers, team_numbers_remember
 from waypoint.core.pagination import paginate
 from waypoint.experience.selectors import open_invitation
+from waypoint.portal.carer_words import access_rows
 from waypoint.registry.models import Patient
 from waypoint.registry.services import patient_open_own
 from waypoint.triage.monitoring import check_in_due
@@ -67,9 +68,12 @@ def access(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_number = 1
     page = paginate(access_log_for_person(patient), page=page_number, page_size=50)
+    rows = access_rows(patient, list(page.items))
     return remember_team(
         render(
-            request, "portal/access.html", {"patient": patient, "contact": contact, "page": page}
+            request,
+            "portal/access.html",
+            {"patient": patient, "contact": contact, "page": page, "rows": rows},
         ),
         contact.team,
     )

@@ -10,6 +10,7 @@ class Source(models.TextChoices):
     PATIENT = "patient", "The person, on the portal"
     HELPLINE = "helpline", "Helpline call"
     CLINICIAN = "clinician", "Clinician"
+    CARER = "carer", "A carer, on the portal"
 
 
 class Level(models.TextChoices):
@@ -59,6 +60,12 @@ class SymptomReport(models.Model):
     reported_at = models.DateTimeField()
     received_at = models.DateTimeField()
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reported_by_relationship = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a report a carer made for the person: who they are to the person, as the "
+        "grant named them when the report was made (kept here, since the grant may change or end).",
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
 

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from waypoint.accounts.models import User
 from waypoint.accounts.policies import Permission, has_permission
-from waypoint.registry.models import Patient
+from waypoint.registry.models import Patient, ProxyAccess
 from waypoint.registry.policies import (
     MIN_REASON_LENGTH,
     can_view_patient,
@@ -39,7 +39,25 @@ def reports_for_actor(actor: User, *, reason: str = "") -> QuerySet[SymptomRepor
         return base.filter(scope)
     if has_permission(actor, Permission.VIEW_OWN_RECORD):
         return base.filter(patient__user=actor)
+    if has_permission(actor, Permission.ACT_AS_PROXY):
+        # A carer sees only the reports they made themself, and only while the person still lets
+        # them report for them: the person's other reports are theirs to share or not.
+        still_allowed = _symptom_grants(actor).filter(patient=OuterRef("patient"))
+        return base.filter(Q(submitted_by=actor) & Q(Exists(still_allowed)))
     return base.none()
+
+
+def _symptom_grants(actor: User) -> QuerySet[ProxyAccess]:
+    return ProxyAccess.objects.filter(
+        carer=actor, ended_at__isnull=True, may_report_symptoms=True, patient__died_on=None
+    )
+
+
+def carer_grant_for(actor: User, patient: Patient) -> ProxyAccess | None:
+    """The active grant that lets ``actor``, a carer, report symptoms for ``patient``; else None."""
+    if not has_permission(actor, Permission.ACT_AS_PROXY):
+        return None
+    return _symptom_grants(actor).filter(patient=patient).order_by("id").first()
 
 
 def sources_allowed(actor: User) -> frozenset[str]:
@@ -47,6 +65,8 @@ def sources_allowed(actor: User) -> frozenset[str]:
         return frozenset({Source.PATIENT})
     if has_permission(actor, Permission.TRIAGE_REPORTS):
         return frozenset({Source.HELPLINE, Source.CLINICIAN})
+    if has_permission(actor, Permission.ACT_AS_PROXY):
+        return frozenset({Source.CARER})
     return frozenset()
 
 
@@ -55,6 +75,9 @@ def can_report_for(actor: User, patient: Patient, *, reason: str = "") -> bool:
         return is_own_record(actor, patient)
     if has_permission(actor, Permission.TRIAGE_REPORTS):
         return can_view_patient(actor, patient, reason=reason)
+    if has_permission(actor, Permission.ACT_AS_PROXY):
+        # Only for the people whose grant includes the symptom check, and only while it lasts.
+        return carer_grant_for(actor, patient) is not None
     return False
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from waypoint.triage.models import SymptomReport
+from waypoint.triage.models import Source, SymptomReport
 from waypoint.triage.rules import advice
 from waypoint.triage.rules.advice import LEVELS, PATHWAYS, LevelAdvice, PathwayAdvice, read_out_for
 from waypoint.triage.rules.config import thresholds_are_default, thresholds_fingerprint
@@ -71,6 +71,18 @@ class OutcomeView:
         if minutes < 120:
             return f"Within {minutes} minutes"
         return f"Within {minutes // 60} hours"
+
+
+def source_words(report: SymptomReport) -> str:
+    """Where a report came from, for staff: a carer's report names the carer and who they are to
+    the person ("Reported by Sam Patel (daughter)"), since a clinician calling back needs to know
+    they are hearing it second-hand."""
+    if report.source != Source.CARER:
+        return report.get_source_display()
+    name = report.submitted_by.display_name
+    if report.reported_by_relationship:
+        return f"Reported by {name} ({report.reported_by_relationship})"
+    return f"Reported by {name} (carer)"
 
 
 def outcome_view(source: SymptomReport | Outcome) -> OutcomeView:

@@ -32,7 +32,7 @@ def triage_queue_for_team(actor: User, *, team_id: int) -> QuerySet[SymptomRepor
                 output_field=IntegerField(),
             )
         )
-        .select_related("patient", "acknowledged_by", "helpline_call")
+        .select_related("patient", "acknowledged_by", "helpline_call", "submitted_by")
         .order_by("waiting", "-level_rank", "respond_by", "reported_at", "id")
     )
 
@@ -43,7 +43,7 @@ def reports_for_patient(
     return (
         reports_for_actor(actor, reason=reason)
         .filter(patient=patient)
-        .select_related("acknowledged_by")
+        .select_related("acknowledged_by", "submitted_by")
         .order_by("-reported_at", "-id")
     )
 

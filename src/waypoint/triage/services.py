@@ -32,6 +32,7 @@ from waypoint.triage.models import (
     EventKind,
     ReportEvent,
     ReportStatus,
+    Source,
     SymptomReport,
 )
 from waypoint.triage.rules import grading
@@ -238,6 +239,12 @@ def _store(
     outcome = graded.outcome
     context = graded.report.context
     acknowledged = bool(acknowledge_with)
+    relationship = ""
+    if source == Source.CARER and patient is not None:
+        # Taken from the grant, not from the page: who the carer is to the person stays with the
+        # report, as the grant said when the report was made.
+        grant = policies.carer_grant_for(actor, patient)
+        relationship = grant.relationship if grant is not None else ""
     clocked = outcome.respond_by is not None
     report = SymptomReport.objects.create(
         patient=patient,
@@ -247,6 +254,7 @@ def _store(
         reported_at=graded.report.reported_at,
         received_at=now,
         submitted_by=actor,
+        reported_by_relationship=relationship,
         idempotency_key=key,
         fingerprint=fingerprint,
         symptoms=[dict(item) for item in data.symptoms],
@@ -293,7 +301,9 @@ def _store(
         object_type=REPORT_OBJECT,
         object_id=report.pk,
         reason=reason,
-        detail=f"{source} report, {outcome.level.code}",
+        detail=f"{source} report"
+        + (f" (by their {relationship})" if relationship else "")
+        + f", {outcome.level.code}",
     )
     if clocked and not acknowledged:
         escalation.alert_first_step(report=report, now=now)

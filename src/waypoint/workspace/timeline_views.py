@@ -12,9 +12,10 @@ from waypoint.accounts.decorators import permission_required
 from waypoint.accounts.http import acting_user
 from waypoint.accounts.policies import Permission
 from waypoint.careteam.selectors import contact_for_patient
-from waypoint.core.errors import ValidationFailed
+from waypoint.core.errors import Forbidden, NotFound, ValidationFailed
 from waypoint.core.forms import apply_service_errors
 from waypoint.registry.services import patient_open, patient_open_own
+from waypoint.registry.services.proxies import ProxyPurpose, proxy_open
 from waypoint.timeline import services
 from waypoint.timeline.forms import TimelineRecordForm
 from waypoint.workspace.timeline import timeline_for
@@ -64,5 +65,34 @@ def portal_timeline(request: HttpRequest) -> HttpResponse:
         {
             "entries": entries,
             "contact": contact_for_patient(patient, day=timezone.localdate()),
+        },
+    )
+
+
+@permission_required(Permission.ACT_AS_PROXY)
+def carer_timeline(request: HttpRequest, proxy_id: int) -> HttpResponse:
+    """The person's care so far, for a carer they chose to show it to: the same plain entries the
+    person sees. Refusals use the carer's own pages (portal/carer/), as every carer page does."""
+    try:
+        proxy = proxy_open(
+            actor=acting_user(request), proxy_id=proxy_id, purpose=ProxyPurpose.TIMELINE
+        )
+    except NotFound:
+        return render(request, "portal/carer/gone.html", status=404)
+    except Forbidden as exc:
+        return render(
+            request,
+            "portal/carer/not_shared.html",
+            {"message": exc.message, "proxy_id": proxy_id},
+            status=403,
+        )
+    entries = [e for e in timeline_for(proxy.patient) if e.plain]
+    return render(
+        request,
+        "portal/carer/timeline.html",
+        {
+            "entries": entries,
+            "helping": proxy,
+            "contact": contact_for_patient(proxy.patient, day=timezone.localdate()),
         },
     )

@@ -26,4 +26,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", audit_views.audit_search, name="audit_search"),
     path("patients/<int:patient_id>/timeline/", timeline_views.timeline, name="timeline"),
     path("portal/timeline/", timeline_views.portal_timeline, name="portal_timeline"),
+    path(
+        "portal/carer/<int:proxy_id>/timeline/",
+        timeline_views.carer_timeline,
+        name="carer_timeline",
+    ),
 ]

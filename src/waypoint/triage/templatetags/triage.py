@@ -4,11 +4,13 @@ from typing import Any
 
 from django import template
 
+from waypoint.triage.models import SymptomReport
 from waypoint.triage.presentation import (
     HELP_NOW,
     LEVEL_ICON,
     LEVEL_TAG,
     HelpNow,
+    source_words,
     thresholds_in_force_words,
 )
 
@@ -23,6 +25,11 @@ def level_tag(level: str) -> str:
 @register.filter
 def level_icon(level: str) -> str:
     return LEVEL_ICON.get(level, "")
+
+
+@register.filter
+def reported_by(report: SymptomReport) -> str:
+    return source_words(report)
 
 
 @register.filter
