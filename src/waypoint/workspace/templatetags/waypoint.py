@@ -71,6 +71,10 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Report symptoms", "portal_symptoms"),
         ("Who has seen my record", "portal_access"),
     ],
+    # A carer reaches only the people they help; each person's page links what they shared.
+    Role.CARER: [
+        ("People I help", "carer_home"),
+    ],
 }
 
 
