@@ -30,6 +30,7 @@ OBJECT_WORDS: dict[str, str] = {
     "helpline_call": "helpline call",
     "needs_assessment": "needs assessment",
     "population_report": "population reports",
+    "proxy_access": "a carer's access",
     "referral": "referral",
     "resource_pack_order": "resource pack order",
     "session_booking": "meeting booking",
