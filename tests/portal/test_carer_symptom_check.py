@@ -187,3 +187,17 @@ def test_the_carer_cannot_open_the_persons_own_reports(client: Client, world: Wo
     response = client.get(f"/portal/carer/{proxy.pk}/symptoms/reports/{own.pk}/")
 
     assert response.status_code == 404
+
+
+def test_the_person_sees_the_report_their_carer_sent_for_them(client: Client, world: World) -> None:
+    proxy = _carer(client, world)
+    _report_a_fever(client, proxy.pk)
+    report = SymptomReport.objects.get()
+    person = Client()
+    person.force_login(world.patient_user)
+
+    result = person.get(f"/portal/symptoms/reports/{report.pk}/").content.decode()
+    timeline = person.get("/portal/timeline/").content.decode()
+
+    assert "by Sam Patel, for you" in result
+    assert "Sam Patel reported symptoms for you" in timeline
