@@ -123,13 +123,16 @@ def test_ending_a_membership_with_a_caseload_names_the_patients(
     assert not TeamMembership.objects.filter(pk=member).exists()
 
 
-def test_a_lead_cannot_change_a_role_through_the_api(world: World, lead: User, api_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_lead_changes_a_role_through_the_api_within_her_teams(
+    world: World, lead: User, api_as
+) -> None:  # type: ignore[no-untyped-def]
     member = _member_id(world, world.oncologist)
-    response = api_as(lead).patch(
-        f"/teams/{world.team_a.pk}/members/{member}", {"role": "helpline_nurse"}
-    )
-    assert response.status_code == 403
-    ok = api_as(world.admin).patch(
+    ok = api_as(lead).patch(
         f"/teams/{world.team_a.pk}/members/{member}", {"role": "helpline_nurse"}
     )
     assert ok.status_code == 200 and ok.json()["role"] == "helpline_nurse"
+    team_membership_add(team=world.team_b, user=world.oncologist)
+    refused = api_as(lead).patch(
+        f"/teams/{world.team_a.pk}/members/{member}", {"role": "oncologist"}
+    )
+    assert refused.status_code == 403

@@ -116,20 +116,50 @@ def test_the_last_lead_cannot_be_removed_but_can_once_there_is_another(
     assert not TeamMembership.objects.get(pk=own.pk).is_lead
 
 
-def test_a_lead_cannot_change_a_role_an_administrator_can(world: World, lead: User) -> None:
+def test_a_lead_changes_the_role_of_a_colleague_only_in_teams_she_leads(
+    world: World, lead: User
+) -> None:
     member = _membership(world, world.oncologist)
-    with pytest.raises(Forbidden):
-        team_member_change(
-            actor=lead, team_id=world.team_a.pk, membership_id=member.pk, role=Role.HELPLINE_NURSE
-        )
+
     team_member_change(
-        actor=world.admin,
-        team_id=world.team_a.pk,
-        membership_id=member.pk,
-        role=Role.HELPLINE_NURSE,
+        actor=lead, team_id=world.team_a.pk, membership_id=member.pk, role=Role.HELPLINE_NURSE
     )
+
     world.oncologist.refresh_from_db()
     assert world.oncologist.role == Role.HELPLINE_NURSE
+    assert AuditEvent.objects.filter(
+        object_type="user_account", detail__contains="as lead of Breast Team A"
+    ).exists()
+
+
+def test_a_lead_cannot_change_the_role_of_someone_also_in_a_team_she_does_not_lead(
+    world: World, lead: User
+) -> None:
+    team_membership_add(team=world.team_b, user=world.oncologist)
+    member = _membership(world, world.oncologist)
+
+    with pytest.raises(Forbidden):
+        team_member_change(
+            actor=lead, team_id=world.team_a.pk, membership_id=member.pk, role=Role.KEY_WORKER
+        )
+    team_member_change(
+        actor=world.admin, team_id=world.team_a.pk, membership_id=member.pk, role=Role.KEY_WORKER
+    )
+    world.oncologist.refresh_from_db()
+    assert world.oncologist.role == Role.KEY_WORKER
+
+
+def test_a_lead_turns_off_a_leavers_account_when_it_was_their_last_team(
+    world: World, lead: User
+) -> None:
+    member = _membership(world, world.oncologist)
+
+    team_membership_end(
+        actor=lead, team_id=world.team_a.pk, membership_id=member.pk, turn_off_account=True
+    )
+
+    world.oncologist.refresh_from_db()
+    assert not world.oncologist.is_active
 
 
 def test_a_key_worker_with_patients_keeps_her_role_until_they_move(world: World) -> None:

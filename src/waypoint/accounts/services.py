@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from waypoint.accounts.models import ApiToken, Role, User
+from waypoint.accounts.models import CLINICAL_ROLES, ApiToken, Role, User
 from waypoint.accounts.policies import Permission, has_permission
 from waypoint.audit.models import AuditAction
 from waypoint.audit.services import audit_record
@@ -178,14 +178,26 @@ def user_access_problems(*, actor: User, user: User, role: str, is_active: bool)
 
 
 @transaction.atomic
-def user_access_change(*, actor: User, user_id: int, role: str, is_active: bool) -> User:
+def user_access_change(
+    *, actor: User, user_id: int, role: str, is_active: bool, as_lead_of: str = ""
+) -> User:
     """Change an account's role, or whether it may sign in. The role decides what the account
     may do, and Django's admin is open to administrators only (``is_staff`` and
-    ``is_superuser`` follow the role, never set on their own), so every change is audited."""
-    _may_manage_accounts(actor)
+    ``is_superuser`` follow the role, never set on their own), so every change is audited.
+
+    ``as_lead_of`` names the teams the actor leads, when the caller (careteam's membership
+    services) has checked that they lead every team the person belongs to: a lead may then move
+    a colleague between the clinical roles, or turn off a leaver's account, and nothing more."""
+    if as_lead_of:
+        if not has_permission(actor, Permission.VIEW_TEAM_PATIENTS):
+            raise Forbidden("Only a clinician who leads the team changes a colleague's role.")
+    else:
+        _may_manage_accounts(actor)
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         raise NotFound()
+    if as_lead_of and (user.role not in CLINICAL_ROLES or role not in CLINICAL_ROLES):
+        raise Forbidden("A team lead moves colleagues between the clinical roles only.")
     errors = user_access_problems(actor=actor, user=user, role=role, is_active=is_active)
     if errors:
         raise ValidationFailed("The account could not be changed.", fields=errors)
@@ -206,7 +218,8 @@ def user_access_change(*, actor: User, user_id: int, role: str, is_active: bool)
         patient=None,
         object_type=ACCOUNT_OBJECT,
         object_id=user.pk,
-        detail=f"{user.username}: {'; '.join(changes)}",
+        detail=f"{user.username}: {'; '.join(changes)}"
+        + (f" (as lead of {as_lead_of})" if as_lead_of else ""),
     )
     return user
 

@@ -127,6 +127,24 @@ def other_memberships(membership: TeamMembership) -> int:
     )
 
 
+def _account_authority(actor: User, user: User) -> str:
+    """Who may change ``user``'s account from a team page: an administrator (""), or a lead of
+    every team the person belongs to (those teams' names, for the audit trail), since a role
+    and the account apply in all of them. Anyone else: 403."""
+    if can_change_accounts(actor):
+        return ""
+    teams = list(Team.objects.filter(memberships__user=user).distinct().order_by("name"))
+    led = set(
+        TeamMembership.objects.filter(user=actor, is_lead=True).values_list("team_id", flat=True)
+    )
+    if teams and all(team.pk in led for team in teams):
+        return ", ".join(team.name for team in teams)
+    raise Forbidden(
+        "They belong to a team you do not lead, and a role or an account applies in every team. "
+        "Ask that team's lead or an administrator."
+    )
+
+
 def _lead_count(team: Team) -> int:
     return TeamMembership.objects.filter(team=team, is_lead=True).count()
 
@@ -166,11 +184,7 @@ def team_member_change(
                 "This person's role is not a clinical one; an administrator changes it.",
                 fields={"role": "Ask an administrator."},
             )
-        if not can_change_accounts(actor):
-            raise Forbidden(
-                "A role applies in every team the person belongs to, so an administrator "
-                "changes it. Ask an administrator."
-            )
+        as_lead_of = _account_authority(actor, user)
         if (
             user.role == Role.KEY_WORKER
             and KeyWorkerAssignment.objects.filter(key_worker=user, ended_at__isnull=True).exists()
@@ -179,7 +193,13 @@ def team_member_change(
                 "They are someone's named key worker. Move their caseload before changing role.",
                 fields={"role": "Move their caseload first."},
             )
-        user_access_change(actor=actor, user_id=user.pk, role=role, is_active=user.is_active)
+        user_access_change(
+            actor=actor,
+            user_id=user.pk,
+            role=role,
+            is_active=user.is_active,
+            as_lead_of=as_lead_of,
+        )
         user.refresh_from_db(fields=["role"])
     if is_lead is not None and is_lead != membership.is_lead:
         if not is_lead:
@@ -227,8 +247,7 @@ def team_membership_end(
                 "They are still in another team, so their account stays on.",
                 fields={"turn_off_account": "They are still in another team."},
             )
-        if not can_change_accounts(actor):
-            raise Forbidden("Ask an administrator to turn off the account.")
+        as_lead_of = _account_authority(actor, user)
         if user.pk == actor.pk:
             raise ValidationFailed(
                 "You cannot turn off your own account.",
@@ -246,7 +265,13 @@ def team_membership_end(
         detail=detail,
     )
     if turn_off_account:
-        user_access_change(actor=actor, user_id=user.pk, role=user.role, is_active=False)
+        user_access_change(
+            actor=actor,
+            user_id=user.pk,
+            role=user.role,
+            is_active=False,
+            as_lead_of=as_lead_of,
+        )
     return MembershipEnded(
         username=user.username, display_name=user.display_name, account_turned_off=turn_off_account
     )
