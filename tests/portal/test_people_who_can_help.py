@@ -4,7 +4,9 @@ may see, send the invitation again and stop the access; nobody else can touch th
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from tests.portal.carer_world import accepted_carer
 from tests.world import World
 
@@ -174,3 +176,24 @@ def test_staff_do_not_use_the_persons_page(client: Client, world: World) -> None
     client.force_login(world.key_worker)
 
     assert client.get("/portal/carers/").status_code == 403
+
+
+def _queries_for_the_page(person: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert person.get("/portal/carers/").status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_queries_however_many_carers(person: Client, world: World) -> None:
+    accepted_carer(granted_by=world.patient_user, patient=world.patient)
+    one = _queries_for_the_page(person)
+    for n in range(3):
+        accepted_carer(
+            granted_by=world.patient_user,
+            patient=world.patient,
+            username=f"helper{n}",
+            name=f"Helper {n}",
+            relationship="friend",
+        )
+
+    assert _queries_for_the_page(person) == one
