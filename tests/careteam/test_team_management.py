@@ -76,7 +76,8 @@ def test_an_outsider_gets_404_for_the_page_and_every_change(world: World, lead: 
 def test_a_lead_makes_another_member_a_lead(world: World, lead: User) -> None:
     member = _membership(world, world.colleague)
     response = _client(lead).post(
-        f"/teams/{world.team_a.pk}/members/{member.pk}/", {"is_lead": "on"}
+        f"/teams/{world.team_a.pk}/members/{member.pk}/",
+        {"role": "key_worker", "is_lead": "on"},  # the role radio is sent as it was shown
     )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -90,7 +91,9 @@ def test_the_last_lead_cannot_step_down(world: World, lead: User) -> None:
     own = _membership(world, lead)
     with pytest.raises(Conflict):
         team_member_change(actor=lead, team_id=world.team_a.pk, membership_id=own.pk, is_lead=False)
-    response = _client(lead).post(f"/teams/{world.team_a.pk}/members/{own.pk}/", {})
+    response = _client(lead).post(
+        f"/teams/{world.team_a.pk}/members/{own.pk}/", {"role": "key_worker"}
+    )
     assert response.status_code == 422
     assert "only lead" in response.content.decode()
     own.refresh_from_db()

@@ -145,6 +145,15 @@ def _account_authority(actor: User, user: User) -> str:
     )
 
 
+def may_change_account(actor: User, user: User) -> bool:
+    """Whether the team pages offer ``actor`` changing ``user``'s role or turning it off."""
+    try:
+        _account_authority(actor, user)
+    except Forbidden:
+        return False
+    return True
+
+
 def _lead_count(team: Team) -> int:
     return TeamMembership.objects.filter(team=team, is_lead=True).count()
 

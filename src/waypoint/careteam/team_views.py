@@ -18,7 +18,7 @@ from waypoint.access.signin import SignInMethod, sign_in_complete
 from waypoint.accounts.http import acting_user
 from waypoint.careteam import invitations, letters, membership, notices
 from waypoint.careteam.models import KeyWorkerAssignment, Team, TeamInvitation, TeamMembership
-from waypoint.careteam.policies import can_change_accounts, can_manage_team, teams_actor_may_view
+from waypoint.careteam.policies import can_manage_team, teams_actor_may_view
 from waypoint.careteam.selectors import key_worker_candidates
 from waypoint.careteam.services import keyworker_bulk_reassign
 from waypoint.careteam.team_forms import (
@@ -160,11 +160,14 @@ def team_invitation_withdraw(
 
 @login_required
 def team_member(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    """Change a member's role (administrators) or whether they lead the team."""
+    """Change a member's clinical role (a lead of every team they are in, or an administrator)
+    or whether they lead the team."""
     actor = acting_user(request)
     team = membership.team_for_manager(actor, team_id)
     member = membership.member_of_team(team, membership_id)
-    may_change_role = can_change_accounts(actor) and member.user.role in dict(
+    may_change_role = membership.may_change_account(
+        actor, member.user
+    ) and member.user.role in dict(
         MemberForm.base_fields["role"].choices  # type: ignore[attr-defined]  # ChoiceField
     )
     form: MemberForm | LeadForm
@@ -209,7 +212,11 @@ def team_member_end(request: HttpRequest, team_id: int, membership_id: int) -> H
     if needing:
         return _reassign_page(request, team, member, needing, ReassignForm(), status=200)
     others = membership.other_memberships(member)
-    may_turn_off = can_change_accounts(actor) and not others and member.user_id != actor.pk
+    may_turn_off = (
+        membership.may_change_account(actor, member.user)
+        and not others
+        and member.user_id != actor.pk
+    )
     form = EndMembershipForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
