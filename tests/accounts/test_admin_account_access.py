@@ -38,6 +38,7 @@ def _change_form(user: User, **changes: object) -> dict[str, object]:
         "email": user.email,
         "job_title": user.job_title,
         "work_phone": user.work_phone,
+        "staff_identifier": user.staff_identifier,
         "role": user.role,
         "_save": "Save",
     }
@@ -187,3 +188,20 @@ def test_only_an_administrator_changes_what_an_account_may_do(world: World, who:
         )
     world.colleague.refresh_from_db()
     assert world.colleague.role == Role.KEY_WORKER
+
+
+def test_a_staff_identifier_set_in_the_admin_is_audited(admin_client: Client, world: World) -> None:
+    nurse = world.key_worker
+
+    answer = admin_client.post(
+        f"{USERS}{nurse.pk}/change/", _change_form(nurse, staff_identifier="555012345678")
+    )
+
+    assert answer.status_code == 302
+    nurse.refresh_from_db()
+    assert nurse.staff_identifier == "555012345678"
+    assert AuditEvent.objects.filter(
+        object_type="user_account",
+        object_id=str(nurse.pk),
+        detail__contains="staff_identifier (none) to 555012345678",
+    ).exists()

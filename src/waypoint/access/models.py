@@ -60,6 +60,7 @@ class ExternalIdentity(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name_plural = "external identities"
         constraints = [
             models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique"),
             models.UniqueConstraint(

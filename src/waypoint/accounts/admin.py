@@ -25,6 +25,8 @@ from waypoint.accounts.admin_saving import admin_may, adopt_saved
 from waypoint.accounts.http import acting_user
 from waypoint.accounts.models import ApiToken, User
 from waypoint.accounts.policies import Permission
+from waypoint.audit.models import AuditAction
+from waypoint.audit.services import audit_record
 
 ACCESS_HELP = (
     "The role decides what this account may do; administrators also get this admin. Every "
@@ -40,7 +42,15 @@ class UserAdmin(DjangoUserAdmin[User]):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Waypoint", {"fields": ("job_title", "work_phone")}),
+        (
+            "Waypoint",
+            {
+                "fields": ("job_title", "work_phone", "staff_identifier"),
+                "description": "Single sign-on links a staff member by their email address or "
+                "their staff identifier (whichever the organisation's sign-in service is set to "
+                "match), the first time they sign in with it.",
+            },
+        ),
         ("Access", {"fields": ("role", "is_active"), "description": ACCESS_HELP}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -97,6 +107,21 @@ class UserAdmin(DjangoUserAdmin[User]):
         role, is_active = obj.role, obj.is_active
         obj.role, obj.is_active = stored.role, stored.is_active
         super().save_model(request, obj, form, change)
+        sign_on_keys = [
+            f"{name} {getattr(stored, name) or '(none)'} to {getattr(obj, name) or '(none)'}"
+            for name in ("email", "staff_identifier")
+            if getattr(stored, name) != getattr(obj, name)
+        ]
+        if sign_on_keys:
+            # Single sign-on links an account by these: changing one decides who may sign in as it.
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                patient=None,
+                object_type=services.ACCOUNT_OBJECT,
+                object_id=obj.pk,
+                detail=f"{obj.username}: " + "; ".join(sign_on_keys),
+            )
         if (role, is_active) != (stored.role, stored.is_active):
             adopt_saved(
                 obj,
