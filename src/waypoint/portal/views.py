@@ -12,6 +12,7 @@ from waypoint.accounts.policies import Permission
 from waypoint.assessments.selectors import hna_due_for, in_progress
 from waypoint.audit.selectors import access_log_for_person
 from waypoint.careteam.models import Team
+from waypoint.careteam.notices import key_worker_notice_unseen
 from waypoint.careteam.selectors import contact_for_patient
 from waypoint.core.outage import TeamNumbers, team_numbers_remember
 from waypoint.core.pagination import paginate
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "hna_due": hna_due_for([patient.pk], today=timezone.localdate())[patient.pk],
             "hna_started": in_progress(patient) is not None,
             "survey_open": open_invitation(patient, today=timezone.localdate()) is not None,
+            "key_worker_notice": key_worker_notice_unseen(patient),
         },
     )
     return remember_team(response, contact.team)
