@@ -109,9 +109,11 @@ def test_staff_see_who_reported_it_and_who_they_are_to_the_person(
 
     queue = nurse.get("/triage/").content.decode()
     detail = nurse.get(f"/triage/reports/{report.pk}/").content.decode()
+    record = nurse.get(f"/patients/{world.patient.pk}/").content.decode()
 
     assert "Reported by Sam Patel (daughter)" in queue
     assert "Reported by Sam Patel (daughter)" in detail
+    assert "Reported by Sam Patel (daughter)" in record
 
 
 def test_without_the_symptom_check_shared_the_carer_is_refused(
