@@ -89,7 +89,7 @@ def key_worker_notice_seen(*, actor: User, notice_id: int) -> KeyWorkerNotice:
     """The person (or their carer) has read that their key worker changed. Older unseen notices
     of theirs are done with too: the latest names the key worker they have now."""
     notice = (
-        KeyWorkerNotice.objects.select_for_update()
+        KeyWorkerNotice.objects.select_for_update(of=("self",))
         .select_related("patient")
         .filter(pk=notice_id)
         .first()

@@ -96,7 +96,11 @@ def portal_invitation_send(*, actor: User, patient_id: int, now: dt.datetime) ->
     they already have an active account."""
     patient = patient_get_for_update(actor=actor, patient_id=patient_id)
     require_edit(actor, patient)
-    patient = Patient.objects.select_for_update().select_related("team", "user").get(pk=patient.pk)
+    patient = (
+        Patient.objects.select_for_update(of=("self",))
+        .select_related("team", "user")
+        .get(pk=patient.pk)
+    )
     if has_active_account(patient):
         raise Conflict("This person already has a Waypoint account.")
     if patient.died_on is not None:
@@ -159,7 +163,7 @@ def portal_invitation_check_birth_date(
     """Whether ``birth_date`` is the invited person's. Each wrong date is counted, and after
     MAX_FAILED_CHECKS the invitation is withdrawn: the team must send another."""
     invitation = (
-        PortalInvitation.objects.select_for_update()
+        PortalInvitation.objects.select_for_update(of=("self",))
         .select_related("patient")
         .filter(pk=invitation_id)
         .first()
@@ -202,7 +206,9 @@ def portal_invitation_accept(
     if invitation is None or invitation.status_on(now) != InvitationStatus.PENDING:
         raise NotFound("This invitation cannot be used.")
     patient = (
-        Patient.objects.select_for_update().select_related("user").get(pk=invitation.patient_id)
+        Patient.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=invitation.patient_id)
     )
     if has_active_account(patient):
         raise Conflict("This person already has a Waypoint account. Sign in instead.")
@@ -258,7 +264,7 @@ def patient_link_by_nhs_number(
     birth (one of the two records is wrong: the team must look), or when they already have an
     account (then the invitation, or signing in as usual, is the way in)."""
     patient = (
-        Patient.objects.select_for_update()
+        Patient.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(nhs_number=nhs_number, died_on__isnull=True)
         .first()

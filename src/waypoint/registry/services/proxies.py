@@ -231,7 +231,7 @@ def proxy_grant(
 
 def _proxy_to_change(actor: User, proxy_id: int) -> tuple[ProxyAccess, str]:
     proxy = (
-        ProxyAccess.objects.select_for_update()
+        ProxyAccess.objects.select_for_update(of=("self",))
         .select_related("patient__team")
         .filter(pk=proxy_id)
         .first()
@@ -333,7 +333,7 @@ def proxy_invitation_check_birth_date(
     """Whether ``birth_date`` is the PERSON's (a carer the person trusts knows it). Wrong dates
     are counted; after MAX_FAILED_CHECKS the invitation is withdrawn."""
     invitation = (
-        ProxyInvitation.objects.select_for_update()
+        ProxyInvitation.objects.select_for_update(of=("self",))
         .select_related("proxy__patient")
         .filter(pk=invitation_id)
         .first()
@@ -373,7 +373,7 @@ def proxy_invitation_accept(
     """Use a carer's invitation (the date of birth already confirmed): with the carer's own
     account if they already have one (they act for someone else too), or a new one."""
     invitation = (
-        ProxyInvitation.objects.select_for_update()
+        ProxyInvitation.objects.select_for_update(of=("self",))
         .select_related("proxy__patient")
         .filter(pk=invitation_id)
         .first()
