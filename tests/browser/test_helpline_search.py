@@ -27,7 +27,9 @@ def test_a_helpline_search_without_a_reason_shows_an_error_and_no_results(
     expect(page.locator("#id_reason-error")).to_be_visible()
     expect(page.locator("#search-results")).to_have_count(0)
     assert "Cleo" not in page.content()
-    assert not AuditEvent.objects.filter(actor=world.helpline_nurse).exists()
+    # Nothing about any person is recorded: a refused search reads no record (signing in is).
+    assert not AuditEvent.objects.filter(actor=world.helpline_nurse, patient__isnull=False).exists()
+    assert not AuditEvent.objects.filter(actor=world.helpline_nurse, action="search").exists()
     assert_accessible(page)
 
 
