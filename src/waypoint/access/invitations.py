@@ -17,8 +17,10 @@ from typing import TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import QuerySet
 
-from waypoint.access.models import InvitationBase
+from waypoint.access.models import InvitationBase, InvitationStatus
 from waypoint.accounts.models import User
 from waypoint.core.forms import NhsForm
 
@@ -120,3 +122,48 @@ class AccountSetupForm(NhsForm):
                 except forms.ValidationError as exc:
                     self.add_error("password1", exc)
         return cleaned
+
+
+def invitation_failed_check(invitation: InvitationBase, *, now: dt.datetime) -> str:
+    """Count one wrong date of birth typed with ``invitation`` (locked by the caller), withdrawing
+    it at MAX_FAILED_CHECKS; says what happened, for the caller's audit event."""
+    invitation.failed_checks += 1
+    said = f"({invitation.failed_checks})"
+    if invitation.failed_checks >= MAX_FAILED_CHECKS:
+        invitation.withdrawn_at = now
+        invitation.withdrawn_reason = "Too many wrong dates of birth"
+        said += "; the invitation is withdrawn"
+    invitation.save(update_fields=["failed_checks", "withdrawn_at", "withdrawn_reason"])
+    return said
+
+
+# How long a date of birth confirmed with an invitation is remembered, in that browser only,
+# while the person chooses how they will sign in.
+CONFIRMED_FOR = dt.timedelta(minutes=30)
+
+
+def confirmed_remember(
+    session: SessionBase, key: str, *, invitation: InvitationBase, now: dt.datetime
+) -> None:
+    session[key] = {"invitation": invitation.pk, "until": (now + CONFIRMED_FOR).isoformat()}
+
+
+def confirmed_invitation(
+    session: SessionBase, key: str, invitations: QuerySet[InvitationT], *, now: dt.datetime
+) -> InvitationT | None:
+    """The invitation whose date of birth this browser confirmed under ``key``, while that lasts
+    and the invitation is still pending; else None."""
+    held = session.get(key)
+    if not isinstance(held, dict):
+        return None
+    try:
+        until = dt.datetime.fromisoformat(str(held["until"]))
+        invitation_id = int(held["invitation"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if now >= until:
+        return None
+    invitation = invitations.filter(pk=invitation_id).first()
+    if invitation is None or invitation.status_on(now) != InvitationStatus.PENDING:
+        return None
+    return invitation

@@ -4,8 +4,6 @@ help more than one person)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from waypoint.access.invitations import AccountSetupForm, invitation_by_token
+from waypoint.access.invitations import (
+    AccountSetupForm,
+    confirmed_invitation,
+    confirmed_remember,
+    invitation_by_token,
+)
 from waypoint.access.models import InvitationStatus
 from waypoint.access.signin import SignInMethod, sign_in_complete
 from waypoint.accounts.models import Role, User
@@ -25,8 +28,7 @@ from waypoint.registry.services.proxies import (
     proxy_invitation_check_birth_date,
 )
 
-_CONFIRMED = "carer_join"  # {"invitation": id, "until": ISO time}
-_CONFIRMED_FOR = dt.timedelta(minutes=30)
+_CONFIRMED = "carer_join"  # access.invitations.confirmed_remember
 
 
 def _unusable(request: HttpRequest, invitation: ProxyInvitation | None) -> HttpResponse:
@@ -67,10 +69,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except WaypointError:
             return _unusable(request, invitation)
         if matches:
-            request.session[_CONFIRMED] = {
-                "invitation": invitation.pk,
-                "until": (now + _CONFIRMED_FOR).isoformat(),
-            }
+            confirmed_remember(request.session, _CONFIRMED, invitation=invitation, now=now)
             return redirect("carer_join_account")
         invitation.refresh_from_db(fields=["withdrawn_at", "failed_checks"])
         if invitation.status_on(now) != InvitationStatus.PENDING:
@@ -88,23 +87,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _confirmed(request: HttpRequest) -> ProxyInvitation | None:
-    held = request.session.get(_CONFIRMED)
-    if not isinstance(held, dict):
-        return None
-    try:
-        until = dt.datetime.fromisoformat(str(held["until"]))
-        invitation_id = int(held["invitation"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    now = timezone.now()
-    if now >= until:
-        return None
-    invitation = (
-        ProxyInvitation.objects.select_related("proxy__patient").filter(pk=invitation_id).first()
+    return confirmed_invitation(
+        request.session,
+        _CONFIRMED,
+        ProxyInvitation.objects.select_related("proxy__patient"),
+        now=timezone.now(),
     )
-    if invitation is None or invitation.status_on(now) != InvitationStatus.PENDING:
-        return None
-    return invitation
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,8 +7,6 @@ that one invitation; the account is made by the last step in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
@@ -20,6 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from waypoint.access.invitations import (
     AccountSetupForm,
+    confirmed_invitation,
+    confirmed_remember,
     invitation_by_letter_code,
     invitation_by_token,
 )
@@ -41,8 +41,7 @@ from waypoint.registry.services.invitations import (
     portal_invitation_check_birth_date,
 )
 
-_CONFIRMED = "portal_join"  # {"invitation": id, "until": ISO time}
-_CONFIRMED_FOR = dt.timedelta(minutes=30)
+_CONFIRMED = "portal_join"  # access.invitations.confirmed_remember
 _WRONG_DATE = (
     "That date of birth does not match the one your team has. Check it and try again. After "
     "a few wrong tries the invitation stops working, and your team can send a new one."
@@ -91,10 +90,7 @@ def _confirm(request: HttpRequest, invitation: PortalInvitation, form: BirthDate
     if not matches:
         form.add_error("birth_date", _WRONG_DATE)
         return False
-    request.session[_CONFIRMED] = {
-        "invitation": invitation.pk,
-        "until": (now + _CONFIRMED_FOR).isoformat(),
-    }
+    confirmed_remember(request.session, _CONFIRMED, invitation=invitation, now=now)
     return True
 
 
@@ -149,24 +145,12 @@ def join_by_letter(request: HttpRequest) -> HttpResponse:
 
 
 def _confirmed_invitation(request: HttpRequest) -> PortalInvitation | None:
-    held = request.session.get(_CONFIRMED)
-    if not isinstance(held, dict):
-        return None
-    try:
-        until = dt.datetime.fromisoformat(str(held["until"]))
-        invitation_id = int(held["invitation"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if timezone.now() >= until:
-        return None
-    invitation = (
-        PortalInvitation.objects.select_related("patient__team", "patient__user")
-        .filter(pk=invitation_id)
-        .first()
+    return confirmed_invitation(
+        request.session,
+        _CONFIRMED,
+        PortalInvitation.objects.select_related("patient__team", "patient__user"),
+        now=timezone.now(),
     )
-    if invitation is None or invitation.status_on(timezone.now()) != InvitationStatus.PENDING:
-        return None
-    return invitation
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from waypoint.access.invitations import (
-    MAX_FAILED_CHECKS,
     invitation_expiry,
+    invitation_failed_check,
     invitation_secrets,
 )
 from waypoint.access.models import IdentityProvider, InvitationChannel, InvitationStatus
@@ -172,13 +172,9 @@ def portal_invitation_check_birth_date(
         raise NotFound("This invitation cannot be used.")
     if invitation.patient.birth_date == birth_date:
         return True
-    invitation.failed_checks += 1
-    detail = f"Wrong date of birth typed with a portal invitation ({invitation.failed_checks})"
-    if invitation.failed_checks >= MAX_FAILED_CHECKS:
-        invitation.withdrawn_at = now
-        invitation.withdrawn_reason = "Too many wrong dates of birth"
-        detail += "; the invitation is withdrawn"
-    invitation.save(update_fields=["failed_checks", "withdrawn_at", "withdrawn_reason"])
+    detail = "Wrong date of birth typed with a portal invitation " + invitation_failed_check(
+        invitation, now=now
+    )
     audit_record(
         actor=None,
         action=AuditAction.DENIED,
